@@ -1,0 +1,1 @@
+"""The Scrapy project of listings: settings, the spider, items, middlewares and commands."""

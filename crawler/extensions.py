@@ -1,0 +1,94 @@
+"""Extensions: the ``crawls/`` row of each run, its one-line summary and its verdict."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+from scrapy import signals
+
+from crawler.state import CrawlState
+from pipelines.schema import CRAWLS, with_version
+from pipelines.storage import StorageError, write_table_atomically
+
+logger = logging.getLogger(__name__)
+
+FAILED_STAT = "listings/failed"
+
+
+def verdict(pages_fetched: int, articles: int, errors: int, max_error_share: float) -> str | None:
+    """Why a finished run counts as failed, or None when it did its job."""
+    if pages_fetched == 0:
+        return "no page could be fetched"
+    attempted = articles + errors
+    if attempted and errors / attempted > max_error_share:
+        return (
+            f"{errors} of {attempted} pages ended as errors, "
+            f"more than LISTINGS_MAX_ERROR_SHARE={max_error_share:g}"
+        )
+    return None
+
+
+class CrawlRecord:
+    def __init__(self, crawler: Any, max_error_share: float) -> None:
+        self.crawler = crawler
+        self.max_error_share = max_error_share
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlRecord:
+        ext = cls(crawler, crawler.settings.getfloat("LISTINGS_MAX_ERROR_SHARE", 0.5))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        state = CrawlState.of(self.crawler)
+        state.index  # noqa: B018 - open and reconcile the index before the first request
+        logger.info(
+            "Crawl %s starts at %s, writing to %s.",
+            state.crawl_id,
+            ", ".join(spider.start_urls),
+            state.data_dir,
+        )
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        state = CrawlState.of(self.crawler)
+        stats = self.crawler.stats
+        get = lambda key: int(stats.get_value(key, 0) or 0)  # noqa: E731
+        articles = get("listings/rows/articles")
+        errors = get("listings/rows/errors")
+        row = {
+            "crawl_id": state.crawl_id,
+            "started": state.started,
+            "finished": datetime.now(UTC),
+            "start_urls": list(spider.start_urls),
+            "pages_fetched": get("response_received_count"),
+            "articles_new": articles,
+            "listing_hits": get("listings/rows/listing_hits"),
+            "duplicates": get("listings/duplicates") + get("listings/near_duplicates"),
+            "errors": errors,
+            "finish_reason": reason,
+        }
+        target = state.data_dir / "crawls" / f"part-{state.crawl_id}.parquet"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            table = pa.Table.from_pylist([row], schema=with_version(CRAWLS))
+            write_table_atomically(target, table)
+        except (OSError, StorageError) as exc:
+            logger.error("Could not write the crawls/ row: %s", exc)
+        failed = verdict(row["pages_fetched"], articles, errors, self.max_error_share)
+        if reason not in ("finished", "shutdown") and not failed:
+            failed = f"the crawl ended early ({reason})"
+        if get("listings/store_errors"):
+            failed = "the dataset could not be written (see the error above)"
+        summary = (
+            f"Crawl {state.crawl_id} {reason}: {row['pages_fetched']} pages fetched, "
+            f"{articles} new articles, {row['listing_hits']} listing hits, "
+            f"{row['duplicates']} duplicates, {errors} errors; dataset in {state.data_dir}."
+        )
+        logger.info(summary)
+        if failed:
+            stats.set_value(FAILED_STAT, failed)
+            logger.error("This run failed: %s.", failed)

@@ -1,0 +1,114 @@
+"""Downloader and spider middlewares of the listings project."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Request, Response
+
+from crawler.arguments import DEMO_START_URL
+from crawler.state import CrawlState
+from pipelines.urls import canonical_url
+
+DEMO_ROOT = Path(__file__).resolve().parent / "demo" / "site"
+DEMO_HOST = urlsplit(DEMO_START_URL).hostname
+
+
+def demo_file(path: str, root: Path = DEMO_ROOT) -> Path | None:
+    """The file behind a demo-site path (``/x/`` is ``/x/index.html``), never outside ``root``."""
+    rel = unquote(path).lstrip("/")
+    if not rel or rel.endswith("/"):
+        rel += "index.html"
+    target = (root / rel).resolve()
+    if root.resolve() not in target.parents or not target.is_file():
+        return None
+    return target
+
+
+class DemoSiteMiddleware:
+    """Serves ``http://demo.listings.invalid/`` from the files bundled in the repo.
+
+    The ``.invalid`` name can never resolve, so nothing of the demo ever leaves the machine.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DemoSiteMiddleware:
+        if not DEMO_ROOT.is_dir():
+            raise NotConfigured("the demo site is not bundled")
+        return cls(DEMO_ROOT)
+
+    def process_request(self, request: Request) -> Response | None:
+        parts = urlsplit(request.url)
+        if parts.hostname != DEMO_HOST:
+            return None
+        target = demo_file(parts.path, self.root)
+        status = 200
+        if target is None:
+            target, status = self.root / "404.html", 404
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        headers = {"Content-Type": f"{kind}; charset=utf-8" if kind.startswith("text/") else kind}
+        body = target.read_bytes() if target.is_file() else b""
+        if kind == "text/html":
+            return HtmlResponse(
+                request.url, status=status, headers=headers, body=body, request=request
+            )
+        return Response(request.url, status=status, headers=headers, body=body, request=request)
+
+
+class KnownArticlesMiddleware:
+    """Incremental crawls: no download of an article an earlier crawl already stored,
+    and no further paging once a listing page shows only such articles."""
+
+    def __init__(self, crawler: Any, stop_on_known_page: bool) -> None:
+        self.crawler = crawler
+        self.stop_on_known_page = stop_on_known_page
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> KnownArticlesMiddleware:
+        return cls(crawler, crawler.settings.getbool("LISTINGS_STOP_ON_KNOWN_PAGE", True))
+
+    def _filter(self, result: Iterable[Any]) -> Iterable[Any]:
+        state = CrawlState.of(self.crawler)
+        stats = self.crawler.stats
+        cards = known = 0
+        held_next: list[Request] = []
+        for item in result:
+            if not isinstance(item, Request):
+                yield item
+                continue
+            kind = item.meta.get("listings_kind")
+            if kind == "article":
+                cards += 1
+                if state.index.stored_before(canonical_url(item.url), state.crawl_id):
+                    known += 1
+                    stats.inc_value("listings/articles_already_stored")
+                    continue
+            elif kind == "listing" and item.meta.get("listing_page", 1) > 1:
+                held_next.append(item)
+                continue
+            yield item
+        if held_next and self.stop_on_known_page and cards and known == cards:
+            stats.inc_value("listings/paging_stopped_early")
+            self.crawler.spider.logger.info(
+                "Every article on this listing page is already stored: not paging further."
+            )
+            return
+        yield from held_next
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        return self._filter(result)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        items = [item async for item in result]
+        for item in self._filter(items):
+            yield item

@@ -1,0 +1,75 @@
+"""Settings of the listings project: every setting of ours and its default, in one place.
+
+Override any of them per run with ``-s NAME=VALUE``.
+"""
+
+import os
+
+BOT_NAME = "listings"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- dataset ---------------------------------------------------------------------------
+# Root of the dataset (articles/, listing_hits/, errors/, crawls/).
+DATA_DIR = os.environ.get("LISTINGS_DATA_DIR", "data")
+# Rows buffered per Parquet row group, and rows per file before a new file is started.
+PARQUET_ROW_GROUP_ROWS = 500
+PARQUET_ROLL_ROWS = 5000
+# Per-site overrides (TOML); empty means the sites.toml at the project root.
+LISTINGS_SITES_FILE = ""
+
+# --- extraction ------------------------------------------------------------------------
+# 0: extract in the crawl process; N: a pool of N worker processes.
+LISTINGS_EXTRACT_WORKERS = 0
+# Seconds one page may take to extract before it becomes an errors/ row.
+LISTINGS_EXTRACT_TIMEOUT = 30.0
+# Shortest main text (characters) that still makes a page an article.
+LISTINGS_MIN_TEXT_CHARS = 200
+# Extra banner/label strings to strip from every text and excerpt.
+LISTINGS_BOILERPLATE: list[str] = []
+
+# --- crawl shape -----------------------------------------------------------------------
+# Listing pages followed per start URL (a bound against endless pagination).
+LISTINGS_MAX_PAGES = 1000
+# A run fails (non-zero exit) when more than this share of article pages became errors.
+LISTINGS_MAX_ERROR_SHARE = 0.5
+
+# --- politeness and robustness ---------------------------------------------------------
+USER_AGENT = "listings/0.1 (blog listing crawler built on Scrapy)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+HTTPERROR_ALLOW_ALL = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # Answers requests for the bundled demo site from files, with no network.
+    "crawler.middlewares.DemoSiteMiddleware": 950,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.KnownArticlesMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.stages.ExtractArticles": 100,
+    "pipelines.stages.DeduplicateArticles": 200,
+    "pipelines.stages.WriteDataset": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRecord": 100,
+}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,94 @@
+"""What the components of one crawl share: its id, the dataset root, the state index,
+the site overrides and the table writers. One per crawler, made on first use."""
+
+from __future__ import annotations
+
+import secrets
+import weakref
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipelines.dedup import DatasetIndex
+from pipelines.sites import GENERIC, SiteConfig, load_sites, site_for_host
+from pipelines.storage import TableWriter, check_writable, remove_stale_temporaries
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+_STATES: weakref.WeakKeyDictionary[Any, CrawlState] = weakref.WeakKeyDictionary()
+DEFAULT_SITES_FILE = Path(__file__).resolve().parent.parent / "sites.toml"
+
+
+def new_crawl_id(now: datetime) -> str:
+    # Sortable by time, unique across workers started in the same second.
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def sites_file(settings: Any) -> Path:
+    return Path(settings.get("LISTINGS_SITES_FILE") or DEFAULT_SITES_FILE)
+
+
+@dataclass
+class CrawlState:
+    data_dir: Path
+    crawl_id: str
+    started: datetime
+    sites: dict[str, SiteConfig]
+    row_group_rows: int
+    roll_rows: int
+    _index: DatasetIndex | None = None
+    writers: dict[str, TableWriter] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CrawlState:
+        state = _STATES.get(crawler)
+        if state is None:
+            settings = crawler.settings
+            started = datetime.now(UTC)
+            state = cls(
+                data_dir=Path(settings.get("DATA_DIR", "data")),
+                crawl_id=settings.get("LISTINGS_CRAWL_ID") or new_crawl_id(started),
+                started=started,
+                sites=load_sites(sites_file(settings)),
+                row_group_rows=settings.getint("PARQUET_ROW_GROUP_ROWS", 500),
+                roll_rows=settings.getint("PARQUET_ROLL_ROWS", 5000),
+            )
+            _STATES[crawler] = state
+        return state
+
+    def site_for(self, host: str) -> SiteConfig:
+        return site_for_host(self.sites, host) if self.sites else GENERIC
+
+    @property
+    def index(self) -> DatasetIndex:
+        if self._index is None:
+            check_writable(self.data_dir)
+            remove_stale_temporaries(self.data_dir)
+            self._index = DatasetIndex(self.data_dir)
+            self._index.reconcile()
+        return self._index
+
+    def writer(self, table: str) -> TableWriter:
+        if table not in self.writers:
+            on_commit = self._articles_committed if table == "articles" else None
+            self.writers[table] = TableWriter(
+                self.data_dir,
+                table,
+                self.crawl_id,
+                row_group_rows=self.row_group_rows,
+                roll_rows=self.roll_rows,
+                on_commit=on_commit,
+            )
+        return self.writers[table]
+
+    def _articles_committed(self, table: str, name: str, keys: list[dict[str, Any]]) -> None:
+        self.index.commit_file(name, name)
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.commit()
+        if self._index is not None:
+            self._index.close()
+            self._index = None

@@ -1,0 +1,171 @@
+"""Deduplication: which articles the dataset already holds, and near-duplicate text.
+
+The index is an embedded SQLite file under ``DATA_DIR/_state/`` derived from the
+Parquet files themselves: at every start it is reconciled with the files on disk
+(new files are read in, vanished ones dropped, rows of a killed run's unfinished
+file forgotten), so it can never disagree with the dataset for long.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+SIMHASH_BITS = 64
+NEAR_DUPLICATE_DISTANCE = 3
+_BANDS = 4
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
+
+
+def simhash(text: str) -> int:
+    """64-bit SimHash over word and CJK-character 3-grams."""
+    tokens = _TOKEN.findall(text.lower())
+    if not tokens:
+        return 0
+    weights = [0] * SIMHASH_BITS
+    grams = ["".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))]
+    for gram in grams:
+        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for bit in range(SIMHASH_BITS):
+            weights[bit] += 1 if h >> bit & 1 else -1
+    return sum(1 << bit for bit, w in enumerate(weights) if w > 0)
+
+
+def _bands(h: int) -> list[int]:
+    width = SIMHASH_BITS // _BANDS
+    return [(h >> (i * width)) & ((1 << width) - 1) for i in range(_BANDS)]
+
+
+def _signed(h: int) -> int:
+    # SQLite integers are signed 64-bit.
+    return h - (1 << 64) if h >= 1 << 63 else h
+
+
+class DatasetIndex:
+    """URLs and text fingerprints of the articles stored (or being stored) in ``root``."""
+
+    PENDING = "pending:"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        state = root / "_state"
+        state.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(state / "index.sqlite", isolation_level=None, timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS articles (
+                url TEXT PRIMARY KEY, file TEXT NOT NULL, content_hash TEXT,
+                simhash INTEGER, b0 INTEGER, b1 INTEGER, b2 INTEGER, b3 INTEGER);
+            CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
+            CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+            CREATE INDEX IF NOT EXISTS articles_b0 ON articles(b0);
+            CREATE INDEX IF NOT EXISTS articles_b1 ON articles(b1);
+            CREATE INDEX IF NOT EXISTS articles_b2 ON articles(b2);
+            CREATE INDEX IF NOT EXISTS articles_b3 ON articles(b3);
+            CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY);
+            """
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- keeping in step with the files --
+
+    def reconcile(self) -> tuple[int, int]:
+        """Sync with ``articles/*.parquet``; returns (files read in, files dropped)."""
+        self.db.execute("DELETE FROM articles WHERE file LIKE ?", (self.PENDING + "%",))
+        on_disk = {p.name for p in (self.root / "articles").glob("*.parquet")}
+        known = {r[0] for r in self.db.execute("SELECT name FROM files")}
+        gone = known - on_disk
+        for name in gone:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM articles WHERE file = ?", (name,))
+            self.db.execute("DELETE FROM files WHERE name = ?", (name,))
+            self.db.execute("COMMIT")
+        added = sorted(on_disk - known)
+        for name in added:
+            table = pq.read_table(
+                self.root / "articles" / name, columns=["url", "text", "content_hash"]
+            )
+            rows = [
+                (r["url"], r["content_hash"], simhash(r["text"] or "")) for r in table.to_pylist()
+            ]
+            self._insert(rows, name)
+            self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (name,))
+        return len(added), len(gone)
+
+    def _insert(self, rows: Iterable[tuple[str, str | None, int]], file: str) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET file = excluded.file",
+            [(u, file, h, _signed(s), *_bands(s)) for u, h, s in rows],
+        )
+        self.db.execute("COMMIT")
+
+    # -- questions --
+
+    def is_known(self, url: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone() is not None
+        )
+
+    def near_duplicate_of(self, content_hash: str, fingerprint: int) -> str | None:
+        """URL of a stored article with the same or nearly the same text."""
+        row = self.db.execute(
+            "SELECT url FROM articles WHERE content_hash = ? LIMIT 1", (content_hash,)
+        ).fetchone()
+        if row:
+            return str(row[0])
+        if fingerprint == 0:
+            return None
+        b = _bands(fingerprint)
+        for url, other in self.db.execute(
+            "SELECT url, simhash FROM articles WHERE b0 = ? OR b1 = ? OR b2 = ? OR b3 = ?", b
+        ):
+            if bin((other & ((1 << 64) - 1)) ^ fingerprint).count("1") <= NEAR_DUPLICATE_DISTANCE:
+                return str(url)
+        return None
+
+    def stored_before(self, url: str, crawl_id: str) -> bool:
+        """Stored by an earlier crawl (not by this one, nor pending)."""
+        row = self.db.execute("SELECT file FROM articles WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return False
+        file = str(row[0])
+        return not file.startswith(self.PENDING) and not file.startswith(f"part-{crawl_id}-")
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # -- changes --
+
+    def reserve(self, url: str, content_hash: str, fingerprint: int, pending_file: str) -> bool:
+        """Claim ``url`` for a file being written; False if it is already stored or claimed."""
+        try:
+            self._insert_one(url, content_hash, fingerprint, self.PENDING + pending_file)
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def _insert_one(self, url: str, h: str, s: int, file: str) -> None:
+        self.db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (url, file, h, _signed(s), *_bands(s)),
+        )
+
+    def commit_file(self, pending_file: str, name: str) -> None:
+        """The file is in place: its claimed URLs are now stored."""
+        self.db.execute("BEGIN")
+        self.db.execute(
+            "UPDATE articles SET file = ? WHERE file = ?", (name, self.PENDING + pending_file)
+        )
+        self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (name,))
+        self.db.execute("COMMIT")

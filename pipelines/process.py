@@ -1,0 +1,72 @@
+"""One downloaded article page to one row: the unit of work an extraction worker runs.
+
+Pure and picklable, so it runs the same inline, in a process pool, or in ``reprocess``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.items import Article, ArticlePage, PageError
+from pipelines.article import MIN_TEXT_CHARS, NotAnArticle, extract_article
+from pipelines.clean import DEFAULT_BOILERPLATE
+from pipelines.html import decode_html
+from pipelines.sites import GENERIC, SiteConfig
+from pipelines.urls import site_of
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+@dataclass(frozen=True)
+class Options:
+    min_chars: int = MIN_TEXT_CHARS
+    boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE
+
+
+def content_kind(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def process_page(
+    page: ArticlePage, site: SiteConfig = GENERIC, options: Options = Options()
+) -> Article | PageError:
+    """Decode, extract, clean and merge with the card: an ``Article`` or a ``PageError``."""
+
+    def error(reason: str) -> PageError:
+        return PageError(
+            url=page.url, stage="extract", error=reason, at=page.fetched_at, status=page.status
+        )
+
+    kind = content_kind(page.content_type)
+    if kind not in _HTML_TYPES:
+        return error(f"not an HTML page ({kind})")
+    if not page.body.strip():
+        return error("empty page")
+    if b"\x00" in page.body[:1024] and not page.body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return error("binary content, not an HTML page")
+    html, _ = decode_html(page.body, page.content_type)
+    record = extract_article(
+        page.url, html, site=site, min_chars=options.min_chars, boilerplate=options.boilerplate
+    )
+    if isinstance(record, NotAnArticle):
+        return error(f"not an article: {record.reason}")
+    card = page.card
+    return Article(
+        url=record.url,
+        site=site_of(record.url),
+        text=record.text,
+        # The card is what the site chose to show; the page fills what the card lacks.
+        title=(card.title if card and card.title else None) or record.title,
+        author=record.author,
+        published=(card.published if card and card.published else None) or record.published,
+        category=(card.category if card and card.category else None) or record.category,
+        tags=record.tags,
+        excerpt=card.excerpt if card else None,
+        lang=record.lang,
+        lang_prob=record.lang_prob,
+        code_blocks=record.code_blocks,
+        formulas=record.formulas,
+        content_hash=record.content_hash,
+        listing_url=page.listing_url,
+        first_seen=page.fetched_at,
+    )

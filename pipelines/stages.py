@@ -1,0 +1,169 @@
+"""The item pipelines, in crawl order. Each does one thing and counts what it did.
+
+- ``ExtractArticles``: an ``ArticlePage`` becomes an ``Article`` or a ``PageError``
+  (inline, or in a process pool that keeps both cores busy);
+- ``DeduplicateArticles``: an article already stored is dropped, a near-duplicate is marked;
+- ``WriteDataset``: every row goes to its table's Parquet writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.items import Article, ArticlePage, ListingHit, PageError
+from crawler.state import CrawlState
+from pipelines.clean import DEFAULT_BOILERPLATE
+from pipelines.dedup import simhash
+from pipelines.process import Options, process_page
+from pipelines.storage import StorageError
+from pipelines.urls import site_of
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractArticles:
+    """Runs ``process_page`` on each downloaded article page.
+
+    With ``LISTINGS_EXTRACT_WORKERS`` > 0 the work goes to a pebble process pool: the
+    reactor stays free to download while pages are extracted, a page that takes longer
+    than ``LISTINGS_EXTRACT_TIMEOUT`` seconds or kills its worker becomes an error row,
+    and the pool replaces the worker.
+    """
+
+    def __init__(self, crawler: Any, workers: int, timeout: float, options: Options) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.workers = workers
+        self.timeout = timeout
+        self.options = options
+        self.pool: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractArticles:
+        s = crawler.settings
+        workers = s.getint("LISTINGS_EXTRACT_WORKERS", 0)
+        if workers < 0:
+            raise NotConfigured("LISTINGS_EXTRACT_WORKERS must be 0 or more")
+        boilerplate = DEFAULT_BOILERPLATE + tuple(s.getlist("LISTINGS_BOILERPLATE"))
+        options = Options(
+            min_chars=s.getint("LISTINGS_MIN_TEXT_CHARS", 200), boilerplate=boilerplate
+        )
+        return cls(crawler, workers, s.getfloat("LISTINGS_EXTRACT_TIMEOUT", 30.0), options)
+
+    def open_spider(self) -> None:
+        if self.workers:
+            from pebble import ProcessPool
+
+            self.pool = ProcessPool(max_workers=self.workers)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join(timeout=30)
+            self.pool = None
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage):
+            return item
+        site = CrawlState.of(self.crawler).site_for(site_of(item.url))
+        if self.pool is None:
+            result = process_page(item, site, self.options)
+        else:
+            future = self.pool.schedule(
+                process_page, args=(item, site, self.options), timeout=self.timeout
+            )
+            try:
+                result = await asyncio.wrap_future(future)
+            except FutureTimeout:
+                result = self._error(item, f"extraction took longer than {self.timeout:g} s")
+            except Exception as exc:  # a crashed worker or a bug on one page: a row, not a stop
+                result = self._error(item, f"extraction failed: {type(exc).__name__}: {exc}")
+        if isinstance(result, PageError):
+            self.stats.inc_value("listings/extract_errors")
+        else:
+            self.stats.inc_value("listings/articles_extracted")
+        return result
+
+    @staticmethod
+    def _error(page: ArticlePage, reason: str) -> PageError:
+        return PageError(
+            url=page.url, stage="extract", error=reason, at=page.fetched_at, status=page.status
+        )
+
+
+class DeduplicateArticles:
+    """One row per canonical URL over all crawls; near-duplicate text is marked."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DeduplicateArticles:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        state = CrawlState.of(self.crawler)
+        index = state.index
+        fingerprint = simhash(item.text)
+        duplicate_of = index.near_duplicate_of(item.content_hash or "", fingerprint)
+        if not index.reserve(
+            item.url, item.content_hash or "", fingerprint, state.writer("articles").pending_name
+        ):
+            self.stats.inc_value("listings/duplicates")
+            raise DropItem(f"already stored: {item.url}")
+        if duplicate_of and duplicate_of != item.url:
+            item.duplicate_of = duplicate_of
+            self.stats.inc_value("listings/near_duplicates")
+        return item
+
+
+_TABLE_OF = {Article: "articles", ListingHit: "listing_hits", PageError: "errors"}
+
+
+class WriteDataset:
+    """Rows to Parquet, one writer per table, files committed atomically."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WriteDataset:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        table = _TABLE_OF.get(type(item))
+        if table is None:
+            return item
+        state = CrawlState.of(self.crawler)
+        row = ItemAdapter(item).asdict()
+        row["crawl_id"] = state.crawl_id
+        if table == "articles":
+            row["site"] = row["site"] or site_of(row["url"])
+        try:
+            state.writer(table).write(row)
+        except StorageError as exc:
+            self.stats.inc_value("listings/store_errors")
+            logger.error("Could not store a %s row, the crawl stops: %s", table, exc)
+            state.writer(table).abort()
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+            raise DropItem(f"store failed: {exc}") from exc
+        self.stats.inc_value(f"listings/rows/{table}")
+        return item
+
+    def close_spider(self) -> None:
+        try:
+            CrawlState.of(self.crawler).close()
+        except StorageError as exc:
+            logger.error("Could not finish the dataset files: %s", exc)
+            self.stats.inc_value("listings/store_errors")

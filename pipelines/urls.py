@@ -1,0 +1,114 @@
+"""URL canonicalisation: one URL per article, whatever link, redirect or campaign led to it."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+# Query parameters that only track where a click came from; never part of an article's identity.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "igshid",
+        "spm",
+        "from",
+        "share_token",
+        "ref_src",
+        "vd_source",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "_ga")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST_RE = re.compile(r"^[a-z0-9.\-\[\]:]+$")
+
+
+class BadURL(ValueError):
+    """Not an http(s) URL that can be crawled."""
+
+
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str, base: str | None = None) -> str:
+    """Absolute, normalised URL: lower-case scheme and host, no default port, no fragment,
+    no tracking parameters, percent-encoding made safe, ``/`` for an empty path.
+
+    Raises BadURL for anything that is not http(s) with a host.
+    """
+    raw = (url or "").strip()
+    if base:
+        raw = urljoin(base, raw)
+    parts = urlsplit(safe_url_string(raw))
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise BadURL(f"not an http(s) URL: {url!r}")
+    host = parts.hostname.lower().rstrip(".")
+    if not _HOST_RE.match(host):
+        raise BadURL(f"bad host in URL: {url!r}")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise BadURL(f"bad port in URL: {url!r}") from exc
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not is_tracking_param(k)
+        ],
+        doseq=True,
+    )
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def site_of(url: str) -> str:
+    """The host name of a URL (the ``site`` column)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def same_site(url: str, other: str) -> bool:
+    """Same host, ignoring a leading ``www.``."""
+
+    def bare(u: str) -> str:
+        h = site_of(u)
+        return h[4:] if h.startswith("www.") else h
+
+    return bare(url) == bare(other)
+
+
+def is_private_host(host: str) -> bool:
+    """True for loopback, private, link-local and other non-public addresses.
+
+    A name is resolved only if it is not an address literal; a name that does not
+    resolve counts as public (the download will then fail on its own).
+    """
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None)
+        except (OSError, UnicodeError):
+            return False
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return any(not a.is_global for a in addresses)
