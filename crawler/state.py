@@ -66,6 +66,8 @@ class CrawlState:
         if self._index is None:
             check_writable(self.data_dir)
             remove_stale_temporaries(self.data_dir)
+            for table in ("articles", "listing_hits", "errors", "crawls"):
+                (self.data_dir / table).mkdir(parents=True, exist_ok=True)
             self._index = DatasetIndex(self.data_dir)
             self._index.reconcile()
         return self._index

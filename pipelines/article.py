@@ -48,11 +48,15 @@ _GUTTER_XPATH = (
     "//td[contains(@class, 'gutter')] | //*[contains(@class, 'line-numbers-rows')]"
     " | //ul[contains(@class, 'pre-numbering')] | //td[contains(@class, 'linenos')]"
     " | //*[contains(@class, 'lineno')] | //*[contains(@class, 'hljs-ln-numbers')]"
+    " | //td[.//span[contains(concat(' ', @class, ' '), ' lnt ')]]"
+    " | //span[contains(concat(' ', @class, ' '), ' ln ')]"
 )
 _CODE_TABLE_XPATH = (
     "//figure[contains(@class, 'highlight')] | //table[contains(@class, 'highlighttable')]"
-    " | //table[contains(@class, 'hljs-ln')]"
+    " | //table[contains(@class, 'hljs-ln')] | //table[contains(@class, 'lntable')]"
 )
+# Site sections that generators put in articleSection; they name a folder, not a category.
+_GENERIC_SECTIONS = {"post", "posts", "blog", "blogs", "article", "articles", "news", "entries"}
 _SOFT_404 = re.compile(
     r"\b404\b|not\s+found|page\s+(?:does\s+not|doesn't)\s+exist|页面不存在|页面未找到|找不到(?:该|此)?页面"
     r"|文章不存在|已被删除",
@@ -311,14 +315,22 @@ def _author(tree: etree._Element, ld: list[dict[str, Any]]) -> str | None:
 
 def _category(tree: etree._Element, ld: list[dict[str, Any]]) -> str | None:
     for value in _meta(tree, "article:section"):
-        return value
+        if value.lower() not in _GENERIC_SECTIONS:
+            return value
     for x in ld:
         section = x.get("articleSection")
         if isinstance(section, list) and section:
             section = section[0]
-        if isinstance(section, str) and section:
+        if isinstance(section, str) and section and section.lower() not in _GENERIC_SECTIONS:
             return section
     for el in tree.xpath("//body//a[contains(concat(' ', @rel, ' '), ' category ')]")[:1]:
+        return text_of(el) or None
+    # A category link in the post's own meta line, not in a sidebar's category list.
+    for el in tree.xpath(
+        "//*[self::article or self::main or contains(@class, 'post-meta')"
+        " or contains(@class, 'entry-meta') or contains(@class, 'article-meta')]"
+        "//a[contains(@href, '/categories/') or contains(@href, '/category/')]"
+    )[:1]:
         return text_of(el) or None
     return None
 

@@ -1,0 +1,71 @@
+"""Shared fixtures: saved pages, a loopback HTTP server, and a project working directory."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def read_page(folder: Path) -> bytes:
+    for name in ("page.html", "page.html.gz"):
+        path = folder / name
+        if path.exists():
+            data = path.read_bytes()
+            return gzip.decompress(data) if name.endswith(".gz") else data
+    raise FileNotFoundError(f"no page.html(.gz) in {folder}")
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+
+
+def fixture_dirs(kind: str) -> list[Path]:
+    base = FIXTURES / kind
+    return sorted(p for p in base.iterdir() if (p / "meta.json").exists()) if base.exists() else []
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    log: list[str]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        self.log.append(self.path)
+
+
+@pytest.fixture
+def serve() -> Iterator[Any]:
+    """Start a static HTTP server on 127.0.0.1 for a folder; returns (base URL, request log)."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def start(folder: Path) -> tuple[str, list[str]]:
+        log: list[str] = []
+        handler = functools.partial(
+            type("Handler", (_QuietHandler,), {"log": log}), directory=str(folder)
+        )
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/", log
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests import test_listing_fixtures as listing
+
+    if listing.SCORES:
+        terminalreporter.write_sep("-", "card detection per layout")
+        terminalreporter.write_line(listing.table())
