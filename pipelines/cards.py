@@ -31,7 +31,7 @@ from pipelines.urls import BadURL, canonical_url, same_site
 # Paths that are listings, taxonomies or site pages, never articles.
 NON_ARTICLE_PATH = re.compile(
     r"(?:^|/)(?:tags?|categor(?:y|ies)|cat|topics?|labels?|authors?|users?|u|members?"
-    r"|archives?|page|search|feed|rss|atom|comments?|login|logout|register|signin|signup"
+    r"|archives?|page|search|feed|rss|atom|comments?|type|format|login|logout|register|signin|signup"
     r"|about|about-me|contact|links|friends|privacy|terms|sitemap|wp-admin|wp-login\.php"
     r"|admin|subscribe|newsletter|donate|sponsor|guestbook|now|uses|series|collections?)"
     r"(?:/|$|\.html?$|\.php$)",
@@ -48,6 +48,12 @@ _BOILERPLATE_CLASS = re.compile(
     r"|related|recommend|hot|popular|trending|most-?read|top-?posts|recent-?posts|random"
     r"|breadcrumbs?|pagination|pager|page-?nav|tag-?cloud|tagcloud|archive|archives"
     r"|comments?|share|social|author-?box|bio|banner|ads?|advert|sponsor|toc|catalog|rank)\w*",
+    re.I,
+)
+# Per-card modifiers (WordPress post_class and the like): they differ between cards of one list.
+_MODIFIER_CLASS = re.compile(
+    r"^(?:category|tag|format|status|type|post-format|has|is|author|cat|lang|level|topic|col)[-_]"
+    r"|^(?:sticky|featured|first|last|odd|even|active|new|hot|top|pinned|large|small|wide|no-image|with-image)$",
     re.I,
 )
 _BOILERPLATE_TAGS = {"nav", "aside", "footer", "header"}
@@ -160,6 +166,11 @@ def _in_boilerplate(el: etree._Element) -> bool:
         if not isinstance(node.tag, str) or node.tag in ("body", "html"):
             continue
         if node.tag in _BOILERPLATE_TAGS:
+            # An <article>'s own header and footer hold its title and meta, not site furniture.
+            if node.tag in ("header", "footer") and any(
+                a.tag == "article" for a in node.iterancestors()
+            ):
+                continue
             return True
         words = classes_of(node)
         if (
@@ -173,7 +184,11 @@ def _in_boilerplate(el: etree._Element) -> bool:
 
 def _class_words(el: etree._Element) -> str:
     # Numbers make each card's classes unique (post-12); structure is what repeats.
-    words = sorted(w for w in (el.get("class") or "").split() if not re.search(r"\d", w))
+    words = sorted(
+        w
+        for w in (el.get("class") or "").split()
+        if not re.search(r"\d", w) and not _MODIFIER_CLASS.match(w)
+    )
     return ".".join(words[:4])
 
 
@@ -337,6 +352,33 @@ def _strip_labels(el: etree._Element, text: str) -> str | None:
     return clean_title(_LABELS.sub("", text).strip())
 
 
+_HIDDEN_OR_MORE = re.compile(
+    r"screen-reader|sr-only|visually-hidden|more-link|read-?more|readmore|post-button|continue",
+    re.I,
+)
+
+
+def _prose_text(el: etree._Element) -> str:
+    """Text of an element without screen-reader-only text and "read more" links."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if (
+            isinstance(node.tag, str)
+            and node is not el
+            and _HIDDEN_OR_MORE.search(classes_of(node))
+        ):
+            parts.append(" ")
+        elif isinstance(node.tag, str):
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+                parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
 def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
     best: tuple[float, str] | None = None
     for el in c.container.iter():
@@ -344,7 +386,9 @@ def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
             continue
         if el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//time"):
             continue
-        text = text_of(el)
+        if _HIDDEN_OR_MORE.search(classes_of(el)):
+            continue
+        text = _prose_text(el)
         if not text or text in skip or (title and text == title) or _READ_MORE.match(text):
             continue
         if contains_date(text) and len(text) < 40:

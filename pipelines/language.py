@@ -17,6 +17,10 @@ MIN_LETTERS = 12
 _TEX = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
 _CODE_LINE = re.compile(r"[{}();=<>\[\]#]|^\s*(?:def|class|import|from|return|for|if)\b")
 _LETTER = re.compile(r"[^\W\d_]", re.U)
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9_\-.']*")
+# Share of Han characters among letters above which the text is taken as CJK prose.
+CJK_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,11 @@ def detect_language(text: str | None) -> Language:
     prose = prose_only(text or "")[:MAX_CHARS]
     if len(_LETTER.findall(prose)) < MIN_LETTERS:
         return Language(None, None)
+    letters = _LETTER.findall(prose)
+    if letters and len(_HAN.findall(prose)) / len(letters) >= CJK_SHARE:
+        # Chinese tech prose is full of English terms, whose n-grams outvote the Han
+        # characters in langdetect (it answers "no" or "en"): decide on the CJK part.
+        prose = _LATIN_RUN.sub(" ", prose)
     try:
         best = detect_langs(prose)[0]
     except LangDetectException:

@@ -54,7 +54,16 @@ def check_dataset(data_dir: Path, base: str) -> None:
         assert r["excerpt"] and not r["excerpt"].endswith(("...", "…"))
         for token in bad:
             assert token not in r["text"] and token not in r["excerpt"], (r["url"], token)
-        assert "写得很清楚" not in r["text"] and "相关文章" not in r["text"], r["url"]
+        lines = r["text"].split("\n")
+        for furniture in (
+            "写得很清楚，感谢分享！",
+            "请问有完整代码吗？",
+            "分享到：",
+            "© 2026 极客笔记",
+            "热门文章",
+        ):
+            assert furniture not in r["text"], (r["url"], furniture)
+        assert "相关文章" not in lines and "2 条评论" not in lines, r["url"]
         assert r["text"].startswith(r["excerpt"][:20]), r["url"]
     hits = table(data_dir, "listing_hits")
     assert hits.num_rows == sum(len(p["articles"]) for p in MANIFEST["listings"])
@@ -72,11 +81,12 @@ def check_dataset(data_dir: Path, base: str) -> None:
         f"SELECT count(*), count(DISTINCT url), list(DISTINCT lang) FROM read_parquet('{glob}', hive_partitioning = 1)"
     ).fetchone()
     assert (n, distinct, langs) == (34, 34, ["zh-cn"])
-    types = dict(
-        con.execute(
+    types = {
+        row[0]: row[1]
+        for row in con.execute(
             f"DESCRIBE SELECT * FROM read_parquet('{glob}', hive_partitioning = 1)"
         ).fetchall()
-    )
+    }
     assert types["published"] == "TIMESTAMP WITH TIME ZONE" and types["tags"] == "VARCHAR[]"
     assert types["code_blocks"] == "INTEGER" and types["lang_prob"] == "FLOAT"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
@@ -13,17 +14,23 @@ from crawler.state import sites_file
 
 
 class Command(ScrapyCrawl):
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) == 1 and args[0] == "listings":
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        # Before Scrapy starts logging: a bad argument gets one sentence, not a log.
+        if args[:1] == ["listings"]:
             assert self.settings is not None
             try:
                 plan_crawl(opts.spargs, self.settings, sites_file(self.settings))
             except ArgumentError as exc:
                 print(f"Error: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
+                sys.exit(2)
+
+    def _create_crawler(self, spname: str) -> Any:
+        self._crawler = super()._create_crawler(spname)
+        return self._crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
-        crawlers = getattr(self.crawler_process, "crawlers", ()) or ()
-        for crawler in crawlers:
-            if crawler.stats and crawler.stats.get_value(FAILED_STAT):
-                self.exitcode = self.exitcode or 1
+        crawler = getattr(self, "_crawler", None)
+        if crawler is not None and crawler.stats and crawler.stats.get_value(FAILED_STAT):
+            self.exitcode = self.exitcode or 1
