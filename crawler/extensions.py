@@ -11,7 +11,7 @@ from scrapy import signals
 
 from crawler.state import CrawlState
 from pipelines.schema import CRAWLS, with_version
-from pipelines.storage import StorageError, write_table_atomically
+from pipelines.storage import StorageError, ensure_table_dir, write_table_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +73,13 @@ class CrawlRecord:
         }
         target = state.data_dir / "crawls" / f"part-{state.crawl_id}.parquet"
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            ensure_table_dir(state.data_dir, "crawls")
             table = pa.Table.from_pylist([row], schema=with_version(CRAWLS))
             write_table_atomically(target, table)
         except (OSError, StorageError) as exc:
             logger.error("Could not write the crawls/ row: %s", exc)
+        finally:
+            state.release()
         failed = verdict(row["pages_fetched"], articles, errors, self.max_error_share)
         if reason not in ("finished", "shutdown") and not failed:
             failed = f"the crawl ended early ({reason})"

@@ -78,7 +78,7 @@ class KnownArticlesMiddleware:
     def _filter(self, result: Iterable[Any]) -> Iterable[Any]:
         state = CrawlState.of(self.crawler)
         stats = self.crawler.stats
-        cards = known = 0
+        cards = known = complete = 0
         held_next: list[Request] = []
         for item in result:
             if not isinstance(item, Request):
@@ -87,15 +87,19 @@ class KnownArticlesMiddleware:
             kind = item.meta.get("listings_kind")
             if kind == "article":
                 cards += 1
-                if state.index.stored_before(canonical_url(item.url), state.crawl_id):
+                url = canonical_url(item.url)
+                if state.index.stored_before(url, state.crawl_id):
                     known += 1
+                    complete += state.stored_completely(url)
                     stats.inc_value("listings/articles_already_stored")
                     continue
             elif kind == "listing" and item.meta.get("listing_page", 1) > 1:
                 held_next.append(item)
                 continue
             yield item
-        if held_next and self.stop_on_known_page and cards and known == cards:
+        # Stop only where an earlier crawl that finished stored every card: after a killed
+        # run, older pages may still hold articles nobody stored.
+        if held_next and self.stop_on_known_page and cards and complete == cards:
             stats.inc_value("listings/paging_stopped_early")
             self.crawler.spider.logger.info(
                 "Every article on this listing page is already stored: not paging further."

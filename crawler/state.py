@@ -10,9 +10,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipelines.dedup import DatasetIndex
+import pyarrow.parquet as pq
+
+from pipelines.dedup import DatasetIndex, crawl_of_file, stored_by_other_crawl
 from pipelines.sites import GENERIC, SiteConfig, load_sites, site_for_host
-from pipelines.storage import TableWriter, check_writable, remove_stale_temporaries
+from pipelines.storage import (
+    DatasetLock,
+    TableWriter,
+    check_writable,
+    ensure_table_dir,
+    remove_stale_temporaries,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -38,7 +46,8 @@ class CrawlState:
     sites: dict[str, SiteConfig]
     row_group_rows: int
     roll_rows: int
-    _index: DatasetIndex | None = None
+    redis_url: str | None = None
+    _index: Any = None
     writers: dict[str, TableWriter] = field(default_factory=dict)
 
     @classmethod
@@ -54,21 +63,52 @@ class CrawlState:
                 sites=load_sites(sites_file(settings)),
                 row_group_rows=settings.getint("PARQUET_ROW_GROUP_ROWS", 500),
                 roll_rows=settings.getint("PARQUET_ROLL_ROWS", 5000),
+                redis_url=settings.get("REDIS_URL") or None,
             )
             _STATES[crawler] = state
         return state
+
+    _finished: set[str] | None = None
+    _lock: DatasetLock | None = None
+
+    @property
+    def finished_crawls(self) -> set[str]:
+        """Ids of earlier crawls that ran to their end (a killed one left no crawls/ row)."""
+        if self._finished is None:
+            self._finished = set()
+            for f in (self.data_dir / "crawls").glob("*.parquet"):
+                for row in pq.read_table(f, columns=["crawl_id", "finish_reason"]).to_pylist():
+                    if row["finish_reason"] == "finished":
+                        self._finished.add(row["crawl_id"])
+        return self._finished
+
+    def stored_completely(self, url: str) -> bool:
+        """Stored by an earlier crawl that finished, so what was listed after it is stored too."""
+        file = self.index.file_of(url)
+        if file is None or not stored_by_other_crawl(file, self.crawl_id):
+            return False
+        crawl = crawl_of_file(file)
+        return crawl is None or crawl in self.finished_crawls
 
     def site_for(self, host: str) -> SiteConfig:
         return site_for_host(self.sites, host) if self.sites else GENERIC
 
     @property
     def index(self) -> DatasetIndex:
+        """Which articles are stored: embedded SQLite, or shared in Redis for many workers."""
         if self._index is None:
             check_writable(self.data_dir)
             remove_stale_temporaries(self.data_dir)
+            self._lock = DatasetLock(self.data_dir)
+            self._lock.shared()
             for table in ("articles", "listing_hits", "errors", "crawls"):
-                (self.data_dir / table).mkdir(parents=True, exist_ok=True)
-            self._index = DatasetIndex(self.data_dir)
+                ensure_table_dir(self.data_dir, table)
+            if self.redis_url:
+                from pipelines.redis_index import RedisIndex
+
+                self._index = RedisIndex(self.redis_url, self.data_dir)
+            else:
+                self._index = DatasetIndex(self.data_dir)
             self._index.reconcile()
         return self._index
 
@@ -94,3 +134,9 @@ class CrawlState:
         if self._index is not None:
             self._index.close()
             self._index = None
+
+    def release(self) -> None:
+        """Let compaction in: called once the last row of the crawl (crawls/) is written."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

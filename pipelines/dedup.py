@@ -46,6 +46,16 @@ def _signed(h: int) -> int:
     return h - (1 << 64) if h >= 1 << 63 else h
 
 
+def crawl_of_file(name: str) -> str | None:
+    """The crawl that wrote a data file (``part-<crawl_id>-<seq>.parquet``); None if merged."""
+    m = re.fullmatch(r"part-(.+)-\d{5}\.parquet", name)
+    return m.group(1) if m else None
+
+
+def stored_by_other_crawl(file: str, crawl_id: str) -> bool:
+    return not file.startswith(DatasetIndex.PENDING) and crawl_of_file(file) != crawl_id
+
+
 class DatasetIndex:
     """URLs and text fingerprints of the articles stored (or being stored) in ``root``."""
 
@@ -134,13 +144,15 @@ class DatasetIndex:
                 return str(url)
         return None
 
+    def file_of(self, url: str) -> str | None:
+        """The file that holds ``url`` (``pending:…`` while it is being written), or None."""
+        row = self.db.execute("SELECT file FROM articles WHERE url = ?", (url,)).fetchone()
+        return None if row is None else str(row[0])
+
     def stored_before(self, url: str, crawl_id: str) -> bool:
         """Stored by an earlier crawl (not by this one, nor pending)."""
-        row = self.db.execute("SELECT file FROM articles WHERE url = ?", (url,)).fetchone()
-        if row is None:
-            return False
-        file = str(row[0])
-        return not file.startswith(self.PENDING) and not file.startswith(f"part-{crawl_id}-")
+        file = self.file_of(url)
+        return file is not None and stored_by_other_crawl(file, crawl_id)
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -160,6 +172,15 @@ class DatasetIndex:
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (url, file, h, _signed(s), *_bands(s)),
         )
+
+    def rename_files(self, renamed: dict[str, str]) -> None:
+        """Compaction moved the rows of each old file into a new one."""
+        self.db.execute("BEGIN")
+        for old, new in renamed.items():
+            self.db.execute("UPDATE articles SET file = ? WHERE file = ?", (new, old))
+            self.db.execute("DELETE FROM files WHERE name = ?", (old,))
+            self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (new,))
+        self.db.execute("COMMIT")
 
     def commit_file(self, pending_file: str, name: str) -> None:
         """The file is in place: its claimed URLs are now stored."""

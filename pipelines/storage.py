@@ -1,6 +1,6 @@
 """Parquet storage: one writer per table, atomic files, row groups as the crawl goes.
 
-A file is written under a hidden temporary name (``.part-….parquet.tmp``, which no
+A file is written under a hidden temporary name (``.part-….parquet~HOST-PID.tmp``, which no
 reader globs or scans) and renamed into place only once it is complete, so a reader
 sees a whole file or none, even after ``kill -9``.
 """
@@ -8,7 +8,10 @@ sees a whole file or none, even after ``kill -9``.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import socket
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,10 @@ import pyarrow.parquet as pq
 from pipelines.schema import TABLES, with_version
 
 OnCommit = Callable[[str, str, list[dict[str, Any]]], None]
+
+# Temporary files name their writer, so a later run can tell a dead writer's leftovers
+# from the file a live worker on the same directory is still writing.
+_OWNER = f"{socket.gethostname()}-{os.getpid()}"
 
 
 class StorageError(RuntimeError):
@@ -33,6 +40,53 @@ def _fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+GENERATION_PREFIX = "."
+
+
+def generation_dirs(root: Path, table: str) -> list[Path]:
+    return sorted(root.glob(f".{table}.g*"))
+
+
+def ensure_table_dir(root: Path, table: str) -> Path:
+    """``root/table``: a link to the table's current generation directory.
+
+    Readers go through the link; compaction swaps it in one atomic rename, so a reader
+    sees the old set of files or the new one, never a mix.
+    """
+    link = root / table
+    if link.is_dir():
+        return link
+    first = root / f".{table}.g0000"
+    first.mkdir(parents=True, exist_ok=True)
+    try:
+        os.symlink(first.name, link, target_is_directory=True)
+    except FileExistsError:
+        pass  # another worker made it first
+    return link
+
+
+class DatasetLock:
+    """Crawls hold it shared while they write; compaction holds it alone."""
+
+    def __init__(self, root: Path) -> None:
+        (root / "_state").mkdir(parents=True, exist_ok=True)
+        self._fh = open(root / "_state" / "lock", "a+")  # noqa: SIM115 - held for the crawl
+
+    def shared(self) -> None:
+        fcntl.flock(self._fh, fcntl.LOCK_SH)
+
+    def exclusive(self, wait: bool = False) -> bool:
+        try:
+            fcntl.flock(self._fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        return True
+
+    def release(self) -> None:
+        fcntl.flock(self._fh, fcntl.LOCK_UN)
+        self._fh.close()
 
 
 def check_writable(root: Path) -> None:
@@ -105,8 +159,8 @@ class TableWriter:
     def _open(self) -> pq.ParquetWriter:
         if self._writer is None:
             try:
-                self.dir.mkdir(parents=True, exist_ok=True)
-                self._tmp = self.dir / f".{self.pending_name}.tmp"
+                ensure_table_dir(self.dir.parent, self.table)
+                self._tmp = self.dir / f".{self.pending_name}~{_OWNER}.tmp"
                 self._writer = pq.ParquetWriter(
                     self._tmp,
                     self.schema,
@@ -175,7 +229,7 @@ class TableWriter:
 
 def write_table_atomically(path: Path, table: pa.Table, *, row_group_rows: int = 10_000) -> None:
     """Write a whole table to ``path`` via a temporary name (for small tables and compaction)."""
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}~{_OWNER}.tmp")
     pq.write_table(
         table, tmp, compression="zstd", compression_level=6, row_group_size=row_group_rows
     )
@@ -185,22 +239,35 @@ def write_table_atomically(path: Path, table: pa.Table, *, row_group_rows: int =
     _fsync_dir(path.parent)
 
 
+def _writer_alive(tmp: Path) -> bool:
+    owner = tmp.name.rsplit("~", 1)[-1].removesuffix(".tmp")
+    host, _, pid = owner.rpartition("-")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's writer: only age can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def remove_stale_temporaries(root: Path, older_than: float = 6 * 3600) -> int:
     """Delete temporary files left by a killed crawl; they were never part of the dataset.
 
-    Only old ones: another worker sharing the directory may be writing a young one.
+    A file is stale when its writer (named in the file) is a dead process on this host,
+    or when it has not been touched for ``older_than`` seconds.
     """
-    import time
-
     limit = time.time() - older_than
     removed = 0
     for table in TABLES:
         d = root / table
         if not d.is_dir():
             continue
-        for tmp in d.glob(".*.parquet.tmp"):
+        for tmp in d.glob(".*.tmp"):
             with contextlib.suppress(OSError):
-                if tmp.stat().st_mtime > limit:
+                if _writer_alive(tmp) and tmp.stat().st_mtime > limit:
                     continue
                 tmp.unlink()
                 removed += 1
