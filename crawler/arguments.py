@@ -45,7 +45,8 @@ def parse_start_urls(value: str | list[str] | None) -> tuple[str, ...]:
 
 def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> CrawlPlan:
     """The start URLs and site override of a crawl, or ArgumentError."""
-    unknown = set(spider_args) - {"start_urls", "site"}
+    # scrapyd adds _job (its job id) to every spider it runs.
+    unknown = set(spider_args) - {"start_urls", "site", "_job"}
     if unknown:
         raise ArgumentError(
             f"unknown spider argument(s): {', '.join(sorted(unknown))} (known: start_urls, site)"
