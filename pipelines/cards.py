@@ -13,10 +13,12 @@ A site's overrides (``SiteConfig``) replace any of these steps it names.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -30,18 +32,62 @@ from pipelines.urls import BadURL, canonical_url, same_site
 
 # Paths that are listings, taxonomies or site pages, never articles.
 NON_ARTICLE_PATH = re.compile(
-    r"(?:^|/)(?:tags?|categor(?:y|ies)|cat|topics?|labels?|authors?|users?|u|members?"
-    r"|archives?|page|search|feed|rss|atom|comments?|type|format|login|logout|register|signin|signup"
+    r"(?:^|/)(?:tags?|categor(?:y|ies)|cat|topics?|labels?|authors?|users?|u|members?|team|people|staff|profiles?"
+    r"|page|search|feed|rss|atom|comments?|userinfo(?:\.php)?|user\.php|profile\.php|space|type|format|login|logout|register|signin|signup"
     r"|about|about-me|contact|links|friends|privacy|terms|sitemap|wp-admin|wp-login\.php"
     r"|admin|subscribe|newsletter|donate|sponsor|guestbook|now|uses|series|collections?)"
     r"(?:/|$|\.html?$|\.php$)",
     re.I,
 )
 _ARCHIVE_PATH = re.compile(r"^/(?:\d{4}/?|\d{4}/\d{1,2}/?|\d{4}/\d{1,2}/\d{1,2}/?)$")
+# /archives/ and /archives/2026/01/ list posts; /archives/1432/ (Typecho) is one post.
+_ARCHIVE_LISTING = re.compile(
+    r"(?:^|/)archives?(?:/(?:19|20)\d{2}(?:/\d{1,2}){0,2})?/?$"
+    r"|(?:^|/)archives?/(?:tags?|categor(?:y|ies)|page|date)(?:/|$)",
+    re.I,
+)
 _FILE_EXT = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|zip|gz|rar|7z|mp[34]|avi|mov|css|js|xml|json|txt|apk|exe)$",
     re.I,
 )
+_TAXONOMY_QUERY = {
+    "cat",
+    "catid",
+    "category",
+    "categoryid",
+    "cate",
+    "topic",
+    "storytopic",
+    "topicid",
+    "tag",
+    "tagid",
+    "column",
+    "columnid",
+    "section",
+    "classid",
+    "typeid",
+    "fid",
+    "forum",
+}
+_ARTICLE_QUERY = {
+    "id",
+    "aid",
+    "pid",
+    "p",
+    "storyid",
+    "articleid",
+    "article",
+    "post",
+    "postid",
+    "tid",
+    "itemid",
+    "newsid",
+    "docid",
+    "nid",
+    "blogid",
+    "entry",
+    "story",
+}
 _PAGE_QUERY = {"page", "paged", "p", "pg", "pagenum", "start", "offset"}
 _BOILERPLATE_CLASS = re.compile(
     r"\b(?:side-?bar|sidebar|aside|widget|nav|navbar|navigation|menu|footer|header|masthead"
@@ -133,10 +179,70 @@ def is_article_url(url: str, listing_url: str, site: SiteConfig = GENERIC) -> bo
         return False
     if site.skips(path) or NON_ARTICLE_PATH.search(path) or _ARCHIVE_PATH.match(path):
         return False
+    if _ARCHIVE_LISTING.search(path):
+        return False
     if _FILE_EXT.search(path):
         return False
     query_keys = {k.lower() for k, _ in parse_qsl(parts.query)}
+    if query_keys & _TAXONOMY_QUERY and not query_keys & _ARTICLE_QUERY:
+        return False  # index.php?storytopic=3, list.php?catid=7: a section, not a post
     return not (query_keys & _PAGE_QUERY and path.rstrip("/") in ("", "/index.php"))
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden(a: etree._Element) -> bool:
+    """Inside markup no reader sees: hidden elements, <noscript>, <template>."""
+    for node in [a, *a.iterancestors()]:
+        if node.tag in ("noscript", "template") or node.get("hidden") is not None:
+            return True
+        if node.get("aria-hidden") == "true" and node is not a:
+            return True
+        if _HIDDEN_STYLE.search(node.get("style") or ""):
+            return True
+    return False
+
+
+_MENU_WORD = re.compile(
+    r"^(?:nav|navbar|navigation|menu|menus|topnav|breadcrumbs?|crumbs"
+    r"|(?:nav|menu)[-_]\w+|\w+[-_](?:nav|navbar|navigation|menu))$",
+    re.I,
+)
+_SIDEBAR_WORD = re.compile(r"side-?bar|widget|aside", re.I)
+
+
+def _in_menu(a: etree._Element) -> bool:
+    """Inside the site's navigation menu (not a sidebar widget that happens to use <nav>)."""
+    for node in a.iterancestors():
+        if node.tag in ("article", "main", "body"):
+            return False
+        words = classes_of(node).split()
+        if node.tag == "aside" or any(_SIDEBAR_WORD.search(w) for w in words):
+            return False
+        if node.tag == "nav" or any(_MENU_WORD.match(w) for w in words):
+            return not any(
+                x.tag == "aside" or _SIDEBAR_WORD.search(classes_of(x))
+                for x in node.iterancestors()
+            )
+    return False
+
+
+_PROSE_BLOCKS = {"p", "li", "blockquote", "td", "dd"}
+
+
+def _inline_in_prose(a: etree._Element) -> bool:
+    """A link inside a sentence ("复盘写在<a>这里</a>") points elsewhere; a card's own links
+    stand alone. "Read more" links at the end of an excerpt still count."""
+    text = text_of(a)
+    if not text or _READ_MORE.match(text):
+        return False
+    block = a.getparent()
+    while block is not None and block.tag not in _PROSE_BLOCKS:
+        if block.tag in ("div", "article", "section", "body", "header", "h1", "h2", "h3", "h4"):
+            return False
+        block = block.getparent()
+    return block is not None and len(text_of(block)) > 3 * len(text) + 20
 
 
 def _href(a: etree._Element, base: str) -> str | None:
@@ -192,8 +298,8 @@ def _class_words(el: etree._Element) -> str:
     return ".".join(words[:4])
 
 
-def _signature(el: etree._Element) -> tuple[str, ...]:
-    chain = [el, *list(el.iterancestors())[:4]]
+def _signature(el: etree._Element, depth: int = 4) -> tuple[str, ...]:
+    chain = [el, *list(el.iterancestors())[:depth]]
     return tuple(f"{e.tag}.{_class_words(e)}" for e in chain)
 
 
@@ -202,7 +308,10 @@ def _container(a: etree._Element, url: str, links_of: dict[Any, set[str]]) -> et
     for parent in a.iterancestors():
         if parent.tag in ("body", "html"):
             break
-        if links_of.get(parent, set()) - {url}:
+        # "Leads to another article too", without copying the set (a copy per link is
+        # quadratic on a page with tens of thousands of links).
+        others = links_of.get(parent, ())
+        if len(others) > 1 or (others and url not in others):
             break
         node = parent
     return node
@@ -221,15 +330,41 @@ class _Candidate:
     container: etree._Element
     url: str
     anchors: list[etree._Element]
+    base: str = ""
+    menu_urls: frozenset[str] = frozenset()
+    # Where the card's fields are read: the container, or a copy of it and the siblings
+    # that belong to it (a title block followed by its excerpt and meta blocks).
+    fields_root: etree._Element | None = None
+
+    @property
+    def root(self) -> etree._Element:
+        return self.fields_root if self.fields_root is not None else self.container
+
+    @property
+    def primary(self) -> etree._Element:
+        """The card's main link: the one in a heading, else the one with the most text."""
+        for a in self.anchors:
+            for anc in a.iterancestors():
+                if anc is self.container.getparent():
+                    break
+                if anc.tag in _HEADINGS or anc.get("role") == "heading":
+                    return a
+        texts = [(len(text_of(a)), i) for i, a in enumerate(self.anchors) if not _is_more(a)]
+        return self.anchors[max(texts)[1]] if texts else self.anchors[0]
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _is_more(a: etree._Element) -> bool:
+    return bool(_READ_MORE.match(text_of(a))) or "more" in classes_of(a)
 
 
 def _score_group(cands: list[_Candidate]) -> float:
     n = len(cands)
-    texts = [len(text_of(c.container)) for c in cands]
-    dated = sum(
-        1 for c in cands if contains_date(text_of(c.container)) or c.container.xpath(".//time")
-    )
-    headed = sum(1 for c in cands if c.container.xpath(".//h1|.//h2|.//h3|.//h4|.//h5"))
+    texts = [len(text_of(c.root)) for c in cands]
+    dated = sum(1 for c in cands if contains_date(text_of(c.root)) or c.root.xpath(".//time"))
+    headed = sum(1 for c in cands if c.root.xpath(".//h1|.//h2|.//h3|.//h4|.//h5"))
     rich = sum(1 for t in texts if t >= 60)
     score = n * (1.0 + 1.5 * rich / n + 0.5 * dated / n + 0.7 * headed / n)
     boiler = sum(1 for c in cands if _in_boilerplate(c.container))
@@ -242,12 +377,17 @@ def _candidates(
     root: etree._Element, page_url: str, base: str, site: SiteConfig
 ) -> list[_Candidate]:
     anchors: list[tuple[etree._Element, str]] = []
+    menu_urls: set[str] = set()
     for a in root.iter("a"):
-        if any(x.tag in ("noscript", "template") for x in a.iterancestors()):
+        if _hidden(a) or _inline_in_prose(a):
             continue
         url = _href(a, base)
-        if url and is_article_url(url, page_url, site):
+        if url and _in_menu(a):
+            menu_urls.add(url)  # what the site's menu links to is a section, not a post
+        elif url and is_article_url(url, page_url, site):
             anchors.append((a, url))
+    anchors = [(a, url) for a, url in anchors if url not in menu_urls]
+    menus = frozenset(menu_urls)
     links_of = _link_sets(root, anchors)
     by_container: dict[Any, _Candidate] = {}
     for a, url in anchors:
@@ -255,16 +395,20 @@ def _candidates(
         if c in by_container:
             by_container[c].anchors.append(a)
         else:
-            by_container[c] = _Candidate(c, url, [a])
+            by_container[c] = _Candidate(c, url, [a], base, menus)
     return list(by_container.values())
 
 
 def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
+    # Cards repeat the structure around their main link, even where one container holds
+    # a whole card and another only its title (two posts under one date heading).
     groups: dict[tuple[str, ...], list[_Candidate]] = defaultdict(list)
     for c in cands:
-        groups[_signature(c.container)].append(c)
+        groups[_signature(c.primary, 3)].append(c)
     if not groups:
         return []
+    for group in groups.values():
+        _widen_thin_containers(group)
     scored = sorted(groups.values(), key=_score_group, reverse=True)
     best = scored[0]
     if len(best) == 1 and (
@@ -289,13 +433,32 @@ def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
         {el: i for i, el in enumerate(ordered[0].container.getroottree().iter())} if ordered else {}
     )
     ordered.sort(key=lambda c: order.get(c.container, 0))
-    seen: set[str] = set()
-    unique = []
+    # One card per URL: of several blocks leading to it, the one that says the most.
+    best: dict[str, _Candidate] = {}
     for c in ordered:
-        if c.url not in seen:
-            seen.add(c.url)
-            unique.append(c)
-    return unique
+        if c.url not in best or len(text_of(c.root)) > len(text_of(best[c.url].root)):
+            best[c.url] = c
+    first = list(dict.fromkeys(c.url for c in ordered))
+    return [best[u] for u in first]
+
+
+def _widen_thin_containers(cards: list[_Candidate]) -> None:
+    """A container holding little more than its link takes the siblings after it, up to
+    the next card: the excerpt and meta blocks of layouts that list posts flat."""
+    starts = {c.container for c in cards}
+    for c in cards:
+        if len(text_of(c.container)) > len(text_of(c.primary)) + 15:
+            continue
+        root = etree.Element("div")
+        root.append(copy.deepcopy(c.container))
+        for sib in islice(c.container.itersiblings(), 8):
+            if sib in starts or any(x in starts for x in sib.iterdescendants()):
+                break
+            root.append(copy.deepcopy(sib))
+        if len(root) > 1:
+            for el in root:
+                el.tail = None
+            c.fields_root = root
 
 
 # --- fields of a card ------------------------------------------------------------------------
@@ -314,7 +477,7 @@ def _node_text(node: Any) -> str:
 
 
 def _card_title(c: _Candidate) -> str | None:
-    for h in c.container.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
+    for h in c.root.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
         text = text_of(h)
         if text and not _READ_MORE.match(text):
             return _strip_labels(h, text)
@@ -325,16 +488,31 @@ def _card_title(c: _Candidate) -> str | None:
             continue
         if a.xpath(".//p|.//div"):
             # The whole card is one link: its title is whatever names it on its own.
-            titled = a.xpath(".//*[contains(@class, 'title')]")
+            titled = [el for el in a.iter() if _TITLE_CLASS.search(el.get("class") or "")]
             if titled:
                 return _strip_labels(titled[0], text_of(titled[0]))
+            blocks = [
+                b
+                for b in a
+                if isinstance(b.tag, str)
+                and text_of(b)
+                and not _META_CLASS.search(classes_of(b))
+                and not contains_date(text_of(b))
+                and not b.xpath(".//time")
+            ]
+            if (
+                len(blocks) >= 2
+                and len(text_of(blocks[0])) <= 150 < len(text_of(blocks[0])) * 4
+                and len(text_of(blocks[0])) < len(text_of(blocks[-1]))
+            ):
+                return _strip_labels(blocks[0], text_of(blocks[0]))
             continue
         texts.append((a, text))
     if texts:
         a, text = max(texts, key=lambda t: len(t[1]))
         if len(text) <= 200:
             return _strip_labels(a, text)
-    for el in c.container.xpath(".//*[contains(@class, 'title')]"):
+    for el in c.root.xpath(".//*[contains(@class, 'title')]"):
         text = text_of(el)
         if text and len(text) <= 200:
             return _strip_labels(el, text)
@@ -352,6 +530,12 @@ def _strip_labels(el: etree._Element, text: str) -> str | None:
     return clean_title(_LABELS.sub("", text).strip())
 
 
+_META_CLASS = re.compile(
+    r"\b[\w-]*(?:date|time|meta|categor|cat|author|byline|posted|footer|tags?)\b[\w-]*", re.I
+)
+_TITLE_CLASS = re.compile(
+    r"title|headline|heading|font-(?:semi|extra)?bold|text-(?:lg|xl|[2-4]xl)\b", re.I
+)
 _HIDDEN_OR_MORE = re.compile(
     r"screen-reader|sr-only|visually-hidden|more-link|read-?more|readmore|post-button|continue",
     re.I,
@@ -381,12 +565,27 @@ def _prose_text(el: etree._Element) -> str:
 
 def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
     best: tuple[float, str] | None = None
-    for el in c.container.iter():
+    primary = c.primary
+    title_link = text_of(primary) if not primary.xpath(".//p|.//div") else ""
+    for el in c.root.iter():
         if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
             continue
-        if el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//time"):
+        if el.xpath(".//time") or any(
+            text_of(h) == title for h in el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
+        ):
             continue
         if _HIDDEN_OR_MORE.search(classes_of(el)):
+            continue
+        if any(
+            isinstance(d.tag, str) and _META_CLASS.search(classes_of(d))
+            for d in el.iterdescendants()
+        ):
+            continue  # holds the date/category line: the summary is a smaller block inside
+        if title_link and any(text_of(a) == title_link for a in el.iter("a")):
+            continue  # the block with the title link, not the summary
+        if title and any(
+            text_of(d) == title for d in el.iterdescendants() if isinstance(d.tag, str)
+        ):
             continue
         text = _prose_text(el)
         if not text or text in skip or (title and text == title) or _READ_MORE.match(text):
@@ -406,16 +605,16 @@ def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
 
 
 def _date(c: _Candidate, tz: tzinfo) -> datetime | None:
-    for t in c.container.xpath(".//time"):
+    for t in c.root.xpath(".//time"):
         dt = parse_date(t.get("datetime") or text_of(t), tz)
         if dt:
             return dt
-    for el in c.container.iter():
+    for el in c.root.iter():
         if isinstance(el.tag, str) and _DATE_CLASS.search(classes_of(el)):
             dt = parse_date(text_of(el), tz)
             if dt:
                 return dt
-    for node in c.container.xpath(".//text()"):
+    for node in c.root.xpath(".//text()"):
         text = str(node).strip()
         if text and len(text) <= 60 and contains_date(text):
             dt = parse_date(text, tz)
@@ -425,28 +624,37 @@ def _date(c: _Candidate, tz: tzinfo) -> datetime | None:
 
 
 def _category(c: _Candidate) -> str | None:
-    for a in c.container.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
+    for a in c.root.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
         return text_of(a) or None
-    for el in c.container.iter():
+    for el in c.root.iter():
         if isinstance(el.tag, str) and _CATEGORY_CLASS.search(classes_of(el)):
             links = el.xpath(".//a") if el.tag != "a" else [el]
             text = text_of(links[0]) if links else text_of(el)
             text = re.sub(
-                r"^(?:分类|Category|Categories|栏目|in)\s*[:：]?\s*", "", text, flags=re.I
+                r"^(?:(?:分类|Category|Categories|栏目)\s*[:：]?|in\s)\s*", "", text, flags=re.I
             )
             if text and len(text) <= 40:
                 return text
-    for a in c.container.xpath(".//a[@href]"):
+    for a in c.root.xpath(".//a[@href]"):
         href = a.get("href") or ""
-        if re.search(r"/categor(?:y|ies)/|/cat/|/column/", href):
-            return text_of(a) or None
+        keys = {k.lower() for k, _ in parse_qsl(urlsplit(href).query)}
+        if re.search(r"/categor(?:y|ies)/|/cat/|/column/", href) or (
+            keys & _TAXONOMY_QUERY - {"tag", "tagid"} and not keys & _ARTICLE_QUERY
+        ):
+            text = text_of(a) or (a.xpath("string(.//img/@alt)") or "").strip()
+            if text:
+                return text
+    # A link from the card to a section of the site's menu names the card's section.
+    for a in c.root.iter("a"):
+        if c.menu_urls and _href(a, c.base) in c.menu_urls and 0 < len(text_of(a)) <= 20:
+            return text_of(a)
     return None
 
 
 def _card_fields(
     c: _Candidate, position: int, site: SiteConfig, boilerplate: tuple[str, ...]
 ) -> Card:
-    el = c.container
+    el = c.root
     tz = site.tz
     title = (
         clean_title(_node_text(_first(select(el, site.title)))) if site.title else _card_title(c)

@@ -39,11 +39,14 @@ _TRAIL_LABEL = re.compile(
     rf"\s*(?:[\[(（【]\s*)?(?:{_STRONG_LABEL})"
     r"(?:\s+(?:of\s+)?(?:this|the)?\s*(?:post|article|entry|story))?"
     rf"\s*(?:[\])）】]\s*)?{_ARROW}?\s*$"
-    rf"|\s*[\[(（【]\s*(?:more|全文|更多)\s*{_ARROW}?\s*[\])）】]\s*{_ARROW}?\s*$"
+    rf"|\s*[\[(（【]\s*(?:more|全文|更多|详细|详情|查看|阅读)\s*{_ARROW}?\s*[\])）】]\s*{_ARROW}?\s*$"
     rf"|\s+(?:more|全文|更多)\s*{_ARROW}\s*$",
     re.I,
 )
-_TRAIL_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…+|\.{2,})\s*$")
+# Exactly three dots: "weird...." is a sentence's period followed by the cut mark.
+_TRAIL_ELLIPSIS = re.compile(
+    r"\s*(?:\[\s*(?:…|\.\.\.|&hellip;)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…+|\.{3}|&hellip;)\s*$"
+)
 
 
 @dataclass(frozen=True)
