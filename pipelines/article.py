@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
 import trafilatura
 from lxml import etree
 from trafilatura.settings import use_config
 
-from pipelines.clean import DEFAULT_BOILERPLATE, clean_text, clean_title, normalize_line
-from pipelines.dates import parse_date
+from pipelines import metadata
+from pipelines.clean import DEFAULT_BOILERPLATE, clean_text, clean_title
 from pipelines.html import classes_of, parse_html, text_of
 from pipelines.language import detect_language
+from pipelines.metadata import json_ld
 from pipelines.sites import GENERIC, SiteConfig, select
 from pipelines.urls import BadURL, canonical_url, same_site
 
@@ -57,6 +57,28 @@ _CODE_TABLE_XPATH = (
 )
 # Site sections that generators put in articleSection; they name a folder, not a category.
 _GENERIC_SECTIONS = {"post", "posts", "blog", "blogs", "article", "articles", "news", "entries"}
+_CALLOUT_XPATH = (
+    "//div[not(.//div) and not(.//p) and (contains(@class, 'callout') or contains(@class, 'admonition')"
+    " or contains(@class, 'notice') or contains(@class, 'alert') or contains(@class, 'tip'))]"
+)
+# A heading that opens the related-posts or comments part: what follows it in its container
+# is not the article.
+_TAIL_HEADING = re.compile(
+    r"^(?:related\s+(?:posts|articles|reading|stories)|you\s+(?:might|may)\s+also\s+like"
+    r"|enjoy\s+reading\s+this\s+article\??|read\s+next|more\s+from\b.*|recommended(?:\s+for\s+you)?"
+    r"|responses?\s*\(\d+\)|\d+\s+(?:responses?|comments?|replies)|comments?\s*\(\d+\)|comments?"
+    r"|leave\s+a\s+(?:reply|comment)|what\s+are\s+your\s+thoughts\??"
+    r"|相关文章|相关推荐|推荐阅读|猜你喜欢|延伸阅读|相關文章|関連記事|网友评论.*|评论(?:\s*[（(]\d+[）)])?"
+    r"|\d+\s*条评论|发表评论|留言|コメント|written\s+by\b.{0,40}|about\s+the\s+author|关于作者|作者简介)"
+    r"\s*[:：]?$",
+    re.I,
+)
+# "テーマ：X ジャンル：Y", "Tags: a, b": a platform's label line around the content.
+_LABEL_LINE = re.compile(
+    r"^(?:分类|分類|标签|標籤|タグ|テーマ|ジャンル|カテゴリ|tags?|categor(?:y|ies)|filed\s+under"
+    r"|topics?|主题|专栏)\s*[:：]",
+    re.I,
+)
 _SOFT_404 = re.compile(
     r"\b404\b|not\s+found|page\s+(?:does\s+not|doesn't)\s+exist|页面不存在|页面未找到|找不到(?:该|此)?页面"
     r"|文章不存在|已被删除",
@@ -97,8 +119,17 @@ class NotAnArticle:
 @dataclass(frozen=True)
 class Prepared:
     tree: etree._Element
-    code_blocks: int
-    formulas: int
+
+
+# Markers put where code blocks and formulas were, counted and removed after extraction.
+CODE_MARK = "\u27e6C\u27e7"
+FORMULA_MARK = "\u27e6F\u27e7"
+
+
+def take_marks(text: str) -> tuple[str, int, int]:
+    """(text without markers, code blocks, formulas)."""
+    code, formulas = text.count(CODE_MARK), text.count(FORMULA_MARK)
+    return text.replace(CODE_MARK, "").replace(FORMULA_MARK, ""), code, formulas
 
 
 # --- step: prepare the tree -------------------------------------------------------------
@@ -116,7 +147,8 @@ def _formula_tex(el: etree._Element) -> str | None:
     for attr in ("alttext", "aria-label"):
         if el.get(attr):
             return el.get(attr)
-    return None
+    alt = el.xpath(".//math/@alttext")  # MathJax 3's assistive MathML
+    return str(alt[0]) if alt else None
 
 
 def _replace_with_text(el: etree._Element, text: str) -> None:
@@ -137,6 +169,37 @@ def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
+def _cut_tails(tree: etree._Element) -> None:
+    """Drop related-posts and comment sections that share a container with the text, and
+    label lines ("Tags: …") made only of links."""
+    for el in tree.xpath(
+        "//body//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+        " or self::div or self::p or self::span or self::strong]"
+    ):
+        parent = el.getparent()
+        if parent is None or len(el) > 3:
+            continue
+        text = text_of(el)
+        if text and len(text) <= 40 and _TAIL_HEADING.match(text):
+            for sib in list(el.itersiblings()):
+                parent.remove(sib)
+            parent.remove(el)
+    # A block that is only a number is a counter (claps, likes, views), not prose.
+    for el in tree.xpath(
+        "//body//*[self::p or self::div][not(ancestor::pre) and not(ancestor::table)]"
+    ):
+        if el.getparent() is not None and re.fullmatch(r"[\d.,]+\s*[KkMm万千]?", text_of(el)):
+            el.getparent().remove(el)
+    for el in tree.xpath("//body//*[self::div or self::p or self::li or self::span][.//a]"):
+        parent = el.getparent()
+        text = text_of(el)
+        if parent is None or not text or len(text) > 100 or not _LABEL_LINE.match(text):
+            continue
+        linked = sum(len(text_of(a)) for a in el.iter("a"))
+        if linked >= 0.5 * len(text.split("：", 1)[-1].split(":", 1)[-1]):
+            parent.remove(el)
+
+
 def prepare_tree(tree: etree._Element) -> Prepared:
     """A copy of the tree made ready for text extraction, with code and formula counts.
 
@@ -144,7 +207,6 @@ def prepare_tree(tree: etree._Element) -> Prepared:
     gutters go, and highlighted code tables become one ``<pre>`` each.
     """
     tree = copy.deepcopy(tree)
-    formulas = 0
     for el in _outermost(tree.xpath(_FORMULA_XPATH)):
         if el.getparent() is None:
             continue
@@ -153,16 +215,28 @@ def prepare_tree(tree: etree._Element) -> Prepared:
         if "mathjax_preview" in classes_of(el):
             _replace_with_text(el, "")
             continue
-        display = el.get("type", "").endswith("mode=display") or "display" in classes_of(el)
-        formulas += 1
+        display = (
+            el.get("type", "").endswith("mode=display")
+            or "display" in classes_of(el)
+            or el.get("display") in ("true", "block")
+        )
         if tex:
             tex = " ".join(tex.split())
-            _replace_with_text(el, f" $${tex}$$ " if display else f" ${tex}$ ")
+            _replace_with_text(
+                el, f" {FORMULA_MARK}$${tex}$$ " if display else f" {FORMULA_MARK}${tex}$ "
+            )
         else:
-            _replace_with_text(el, " ")
+            _replace_with_text(el, f" {FORMULA_MARK} ")
     for el in tree.xpath(_GUTTER_XPATH):
         if el.getparent() is not None:
             el.getparent().remove(el)
+    _cut_tails(tree)
+    # A code listing in a <figure> is text, not an illustration (trafilatura drops figures).
+    for fig in tree.xpath("//figure[.//pre]"):
+        fig.tag = "div"
+    # Callouts, notes and admonitions are the author's prose in a box.
+    for box in tree.xpath(_CALLOUT_XPATH):
+        box.tag = "p"
     for table in _outermost(tree.xpath(_CODE_TABLE_XPATH)):
         lines = [text_of(line) for line in table.xpath(".//*[contains(@class, 'line')]")]
         code = "\n".join(lines) if lines else "".join(table.itertext()).strip("\n")
@@ -172,8 +246,10 @@ def prepare_tree(tree: etree._Element) -> Prepared:
         parent = table.getparent()
         if parent is not None:
             parent.replace(table, pre)
-    code_blocks = len(_outermost(tree.xpath("//body//pre")))
-    return Prepared(tree, code_blocks, formulas)
+    for pre in _outermost(tree.xpath("//body//pre")):
+        # Counted where they end up: only code inside the main text is the article's.
+        pre.text = f"{CODE_MARK}\n" + (pre.text or "")
+    return Prepared(tree)
 
 
 # --- step: main text --------------------------------------------------------------------
@@ -200,161 +276,7 @@ def main_text(tree: etree._Element, url: str, body_selector: str | None = None) 
     return (doc.text or "") if doc is not None else ""
 
 
-# --- step: metadata -----------------------------------------------------------------------
-
-
-def _meta(tree: etree._Element, *names: str) -> list[str]:
-    out: list[str] = []
-    for name in names:
-        for el in tree.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]", n=name):
-            content = (el.get("content") or "").strip()
-            if content:
-                out.append(content)
-    return out
-
-
-def _json_ld(tree: etree._Element) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "")
-        except (json.JSONDecodeError, TypeError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                if "@graph" in item:
-                    stack.append(item["@graph"])
-                kind = item.get("@type")
-                kinds = kind if isinstance(kind, list) else [kind]
-                if any(str(k).endswith(("Article", "Posting")) for k in kinds):
-                    found.append(item)
-    return found
-
-
-def _ld_name(value: Any) -> str | None:
-    if isinstance(value, list):
-        names = [n for n in (_ld_name(v) for v in value) if n]
-        return ", ".join(names) or None
-    if isinstance(value, dict):
-        return value.get("name")
-    return value if isinstance(value, str) else None
-
-
-def _title(tree: etree._Element, ld: list[dict[str, Any]]) -> str | None:
-    h1s = [t for t in (text_of(h) for h in tree.xpath("//body//h1")) if t]
-    candidates = _meta(tree, "og:title", "twitter:title") + [
-        str(x["headline"]) for x in ld if x.get("headline")
-    ]
-    # A single h1 that also starts the <title>/og:title is the surest title.
-    if len(h1s) == 1:
-        return h1s[0]
-    for h1 in h1s:
-        if any(c.startswith(h1) or h1.startswith(c) for c in candidates):
-            return h1
-    if candidates:
-        return candidates[0]
-    head = text_of(tree.find(".//title"))
-    if head:
-        parts = _TITLE_SEPARATORS.split(head)
-        return parts[0] if len(parts) > 1 and len(parts[0]) >= 4 else head
-    return h1s[0] if h1s else None
-
-
-def _published(tree: etree._Element, ld: list[dict[str, Any]], tz: tzinfo) -> datetime | None:
-    values = _meta(
-        tree,
-        "article:published_time",
-        "og:published_time",
-        "datePublished",
-        "pubdate",
-        "publishdate",
-        "date",
-        "DC.date.issued",
-    )
-    values += [str(x["datePublished"]) for x in ld if x.get("datePublished")]
-    values += [
-        t.get("datetime") or text_of(t)
-        for t in tree.xpath("//body//time[@datetime or @pubdate]")[:3]
-    ]
-    for value in values:
-        dt = parse_date(value, tz)
-        if dt:
-            return dt
-    # Visible dates near the title ("posted @ 2026-01-11 10:32", "2026年1月11日").
-    for el in tree.xpath(
-        "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'meta')"
-        " or contains(@class, 'postDesc') or contains(@class, 'posted') or contains(@id, 'date')]"
-    )[:20]:
-        dt = parse_date(text_of(el), tz)
-        if dt:
-            return dt
-    from htmldate import find_date
-
-    found = find_date(tree, extensive_search=False, outputformat="%Y-%m-%dT%H:%M:%S")
-    return parse_date(found, tz) if found else None
-
-
-def _author(tree: etree._Element, ld: list[dict[str, Any]]) -> str | None:
-    for x in ld:
-        name = _ld_name(x.get("author"))
-        if name:
-            return name
-    for value in _meta(tree, "author", "article:author", "twitter:creator", "dc.creator"):
-        if not value.startswith(("http://", "https://", "@")):
-            return value
-    for el in tree.xpath("//body//*[@rel='author' or @itemprop='author']")[:1]:
-        name = text_of(el)
-        if name and len(name) <= 60:
-            return name
-    return None
-
-
-def _category(tree: etree._Element, ld: list[dict[str, Any]]) -> str | None:
-    for value in _meta(tree, "article:section"):
-        if value.lower() not in _GENERIC_SECTIONS:
-            return value
-    for x in ld:
-        section = x.get("articleSection")
-        if isinstance(section, list) and section:
-            section = section[0]
-        if isinstance(section, str) and section and section.lower() not in _GENERIC_SECTIONS:
-            return section
-    for el in tree.xpath("//body//a[contains(concat(' ', @rel, ' '), ' category ')]")[:1]:
-        return text_of(el) or None
-    # A category link in the post's own meta line, not in a sidebar's category list.
-    for el in tree.xpath(
-        "//*[self::article or self::main or contains(@class, 'post-meta')"
-        " or contains(@class, 'entry-meta') or contains(@class, 'article-meta')]"
-        "//a[contains(@href, '/categories/') or contains(@href, '/category/')]"
-    )[:1]:
-        return text_of(el) or None
-    return None
-
-
-def _tags(tree: etree._Element, ld: list[dict[str, Any]]) -> list[str]:
-    tags = _meta(tree, "article:tag")
-    if not tags:
-        for x in ld:
-            kw = x.get("keywords")
-            if isinstance(kw, list):
-                tags += [str(k) for k in kw]
-            elif isinstance(kw, str):
-                tags += re.split(r"[,，、]", kw)
-    if not tags:
-        tags = [text_of(a) for a in tree.xpath("//body//a[@rel='tag']")]
-    if not tags:
-        for kw in _meta(tree, "keywords"):
-            tags += re.split(r"[,，、]", kw)
-    seen: dict[str, None] = {}
-    for t in tags:
-        t = normalize_line(t)
-        if t and len(t) <= 60:
-            seen.setdefault(t, None)
-    return list(seen)
+# --- step: metadata (see pipelines.metadata) -----------------------------------------
 
 
 def canonical_of(tree: etree._Element, url: str) -> str:
@@ -372,7 +294,9 @@ def canonical_of(tree: etree._Element, url: str) -> str:
 # --- step: judge ----------------------------------------------------------------------------
 
 
-def judge(title: str | None, text: str, tree: etree._Element, min_chars: int) -> str | None:
+def judge(
+    title: str | None, text: str, tree: etree._Element, min_chars: int, url: str = ""
+) -> str | None:
     """None if this is an article; otherwise the reason it is not."""
     heading = " ".join(filter(None, [title, text_of(tree.find(".//title"))]))
     if len(text) < 1500 and _SOFT_404.search(heading):
@@ -381,12 +305,14 @@ def judge(title: str | None, text: str, tree: etree._Element, min_chars: int) ->
         return "no title"
     if len(text) < min_chars:
         return f"main text too short ({len(text)} characters, at least {min_chars} needed)"
-    og_type = _meta(tree, "og:type")
-    if og_type and og_type[0].lower() in ("website", "profile", "blog"):
-        from pipelines.cards import detect_cards
+    # A listing (home, tag or archive page) is mostly the titles and excerpts of its cards.
+    from pipelines.cards import detect_cards
 
-        if len(detect_cards(tree, "https://invalid/").cards) >= 3:
-            return "a listing page, not an article"
+    cards = detect_cards(tree, url).cards if url else []
+    if len(cards) >= 3:
+        listed = sum(len(c.title or "") + len(c.excerpt or "") for c in cards)
+        if listed >= 0.4 * len(text):
+            return f"a listing page ({len(cards)} article cards), not an article"
     return None
 
 
@@ -413,27 +339,27 @@ def extract_article(
     """The record of one article page, or why the page is not an article."""
     tree = parse_html(html)
     canon = canonical_of(tree, url)
-    ld = _json_ld(tree)
-    title = clean_title(_title(tree, ld))
-    prepared = prepare_tree(tree)
-    raw = main_text(prepared.tree, url, site.body)
+    ld = json_ld(tree)
+    title = clean_title(metadata.title(tree, ld))
+    raw, code_blocks, formulas = take_marks(main_text(prepare_tree(tree).tree, url, site.body))
     cleaned = clean_text(raw, boilerplate + site.boilerplate)
     text = _drop_title_line(cleaned.text, title)
-    reason = judge(title, text, tree, min_chars)
+    reason = judge(title, text, tree, min_chars, canon)
     if reason:
         return NotAnArticle(canon, reason)
     language = detect_language(text)
+    category = metadata.category(tree, ld)
     return ArticleRecord(
         url=canon,
         title=title,
-        author=_author(tree, ld),
-        published=_published(tree, ld, site.tz),
-        category=_category(tree, ld),
-        tags=_tags(tree, ld),
+        author=metadata.author(tree, ld),
+        published=metadata.published(tree, ld, site.tz),
+        category=category,
+        tags=metadata.tags(tree, ld, category),
         text=text,
         lang=language.lang,
         lang_prob=language.prob,
-        code_blocks=prepared.code_blocks + cleaned.code_placeholders,
-        formulas=prepared.formulas + cleaned.formula_placeholders,
+        code_blocks=code_blocks + cleaned.code_placeholders,
+        formulas=formulas + cleaned.formula_placeholders,
         content_hash=content_hash(text),
     )

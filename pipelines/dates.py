@@ -32,7 +32,8 @@ _MONTHS = {
 }
 _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _TIME = (
-    r"(?:[T\s]+(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
+    r"(?:(?:\s*[（(][^)）\d]{1,4}[)）]|\s*星期[一二三四五六日天]|\s*周[一二三四五六日天])?"
+    r"[T\s]+(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
     r"\s*(?P<ampm>[ap]\.?m\.?)?"
     r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?"
 )
@@ -45,6 +46,8 @@ _PATTERNS = [
     # 2026年1月11日 10:32
     re.compile(
         r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
+        r"(?:\s*[（(][^)）\d]{1,4}[)）]|\s*星期[一二三四五六日天])?"
+        r"(?:\s*(?P<ampm>上午|下午|晚上|凌晨|中午))?"
         r"(?:\s*(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?)?"
     ),
     # Jan 11, 2026 / January 11th 2026
@@ -76,6 +79,7 @@ def _build(m: re.Match[str], default_tz: tzinfo) -> datetime | None:
     month = _MONTHS[g["mon"].lower().rstrip(".")] if g.get("mon") else int(g["m"])
     hour = int(g["H"]) if g.get("H") else 0
     ampm = (g.get("ampm") or "").lower().replace(".", "")
+    ampm = {"下午": "pm", "晚上": "pm", "上午": "am", "凌晨": "am"}.get(ampm, ampm)
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:

@@ -60,10 +60,8 @@ def ensure_table_dir(root: Path, table: str) -> Path:
         return link
     first = root / f".{table}.g0000"
     first.mkdir(parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(FileExistsError):  # another worker made it first
         os.symlink(first.name, link, target_is_directory=True)
-    except FileExistsError:
-        pass  # another worker made it first
     return link
 
 
@@ -124,6 +122,13 @@ class TableWriter:
         key_columns: tuple[str, ...] = (),
         on_commit: OnCommit | None = None,
     ) -> None:
+        # The prefix becomes part of file names: one plain name part, never a path.
+        if (
+            not file_prefix
+            or not all(c.isascii() and (c.isalnum() or c in "._-") for c in file_prefix)
+            or file_prefix.startswith(".")
+        ):
+            raise StorageError(f"not a valid file name prefix: {file_prefix!r}")
         self.table = table
         self.schema = with_version(TABLES[table])
         self.dir = root / table

@@ -48,7 +48,7 @@ def test_real_brackets_stay(text: str) -> None:
         ("摘要：这是摘要内容。。。 阅读全文", "这是摘要内容。。。"),
         ("Some summary text… Continue reading »", "Some summary text"),
         ("Some summary text [...]", "Some summary text"),
-        ("Some summary text &hellip; Read More →", "Some summary text &hellip;"),
+        ("Some summary text &hellip; Read More →", "Some summary text"),
         ("We need more", "We need more"),
         ("摘要: 内容……", "内容"),
         ("INCOMING TRANSMISSION LATEST UPDATES 正文开始...", "正文开始"),

@@ -30,7 +30,7 @@ def free_port() -> int:
 
 def call(url: str, data: dict[str, str] | None = None) -> dict[str, Any]:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
-    with urllib.request.urlopen(url, data=body, timeout=30) as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(url, data=body, timeout=30) as response:  # loopback only
         return json.loads(response.read())
 
 
