@@ -190,7 +190,10 @@ def _cut_tails(tree: etree._Element) -> None:
     ):
         if el.getparent() is not None and re.fullmatch(r"[\d.,]+\s*[KkMm万千]?", text_of(el)):
             el.getparent().remove(el)
-    for el in tree.xpath("//body//*[self::div or self::p or self::li or self::span][.//a]"):
+    for el in tree.xpath(
+        "//body//*[(self::div or self::p or self::li or self::span) and .//a"
+        " and string-length(normalize-space(.)) <= 100]"
+    ):
         parent = el.getparent()
         text = text_of(el)
         if parent is None or not text or len(text) > 100 or not _LABEL_LINE.match(text):
@@ -308,7 +311,14 @@ def judge(
     # A listing (home, tag or archive page) is mostly the titles and excerpts of its cards.
     from pipelines.cards import detect_cards
 
-    cards = detect_cards(tree, url).cards if url else []
+    # Only a short page, or one showing several linked headings or <article>s, can be one:
+    # most articles skip the check.
+    linked_headings = tree.xpath(
+        "count(//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]])"
+    )
+    repeated = tree.xpath("count(//body//article)")
+    suspicious = linked_headings >= 3 or repeated >= 3 or len(text) < 2500
+    cards = detect_cards(tree, url).cards if url and suspicious else []
     if len(cards) >= 3:
         listed = sum(len(c.title or "") + len(c.excerpt or "") for c in cards)
         if listed >= 0.4 * len(text):

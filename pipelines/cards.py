@@ -98,7 +98,8 @@ _BOILERPLATE_CLASS = re.compile(
 )
 # Per-card modifiers (WordPress post_class and the like): they differ between cards of one list.
 _MODIFIER_CLASS = re.compile(
-    r"^(?:category|tag|format|status|type|post-format|has|is|author|cat|lang|level|topic|col)[-_]"
+    r"^(?:category|tag|format|status|type|post-format|has|is|no|with|without|author|cat|lang|level"
+    r"|topic|col)[-_]"
     r"|^(?:sticky|featured|first|last|odd|even|active|new|hot|top|pinned|large|small|wide|no-image|with-image)$",
     re.I,
 )
@@ -112,17 +113,43 @@ _LABELS = re.compile(
     r"^(?:\[?(?:原创|转载|翻译|置顶|精华|推荐|热门|new|sticky|featured|pinned)\]?\s*)+", re.I
 )
 _NEXT_TEXT = re.compile(
-    r"^(?:下一页|下页|后一页|下一頁|次へ|next(?:\s*page)?|older(?:\s*(?:posts|entries|articles))?"
+    r"^(?:下一页|下页|后一页|下一頁|次へ|次のページ|较早的博文|较旧的博文|較舊的文章|较早的文章|更早的文章"
+    r"|next(?:\s*page)?|older(?:\s*(?:posts|entries|articles))?"
     r"|more\s*posts|earlier\s*posts|previous\s*(?:posts|entries)|»|›|>|>>|→)\s*[»›>→]*$",
     re.I,
 )
 _DATE_CLASS = re.compile(r"date|time|posted|publish|meta|info|byline|postdesc", re.I)
-_CATEGORY_CLASS = re.compile(r"categor|cat-links|primary-tag|post-cat|\bcat\b|column|section", re.I)
-_EXCERPT_CLASS = re.compile(
-    r"excerpt|summary|desc|abstract|intro|content|entry|post-body|preview|teaser|snippet|brief|c_b_p",
+# Matched against each class word: "flex-column" is layout, "post-category" is not.
+_CATEGORY_WORD = re.compile(
+    r"categor|(?:^|[-_])cats?$|^cats?[-_]|primary-tag|^column(?:-name|-link)?$"
+    r"|^(?:post|article|entry)-(?:section|column|cat)$",
     re.I,
 )
-_BLOCK_TAGS = {"p", "div", "section", "blockquote", "span", "a", "li", "dd", "summary"}
+
+
+def _category_class(el: etree._Element) -> bool:
+    return any(_CATEGORY_WORD.search(w) for w in classes_of(el).split())
+
+
+_EXCERPT_CLASS = re.compile(
+    r"excerpt|summary|desc|abstract|intro|content|entry|post-body|preview|teaser|snippet|brief|c_b_p|subtitle",
+    re.I,
+)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "blockquote",
+    "span",
+    "a",
+    "li",
+    "dd",
+    "summary",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
 
 
 @dataclass
@@ -282,10 +309,20 @@ def _in_boilerplate(el: etree._Element) -> bool:
         if (
             words.strip()
             and _BOILERPLATE_CLASS.search(words)
-            and not re.search(r"post|article|entry|card|item|content|main|list|feed", words)
+            and not any(_CONTENT_WORD.match(w) for w in words.split())
         ):
             return True
     return False
+
+
+# Whole class words that mark the listing itself ("widget Blog" on Blogger, "post-list"),
+# while "PopularPosts" or "related-posts" stay boilerplate.
+_CONTENT_WORD = re.compile(
+    r"^(?:posts?|articles?|entry|entries|cards?|items?|content|main|list|feed|hfeed|blog"
+    r"|(?:post|article|entry|blog|news)[-_](?:list|feed|items?|cards?|index|loop|posts|container)"
+    r"|(?:list|card|item|entry|post|article)[-_]\w+)$",
+    re.I,
+)
 
 
 def _class_words(el: etree._Element) -> str:
@@ -477,10 +514,15 @@ def _node_text(node: Any) -> str:
 
 
 def _card_title(c: _Candidate) -> str | None:
-    for h in c.root.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6"):
+    headings = c.root.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
+    # The heading holding the card's own link first; a date heading ("2026年1月11日星期日")
+    # over a day's posts is not a title.
+    linked = [h for h in headings if any(_href(a, c.base) == c.url for a in h.iter("a"))]
+    for h in linked + headings:
         text = text_of(h)
-        if text and not _READ_MORE.match(text):
-            return _strip_labels(h, text)
+        if not text or _READ_MORE.match(text) or (contains_date(text) and len(text) < 30):
+            continue
+        return _strip_labels(h, text)
     texts = []
     for a in c.anchors:
         text = text_of(a)
@@ -590,8 +632,8 @@ def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
         text = _prose_text(el)
         if not text or text in skip or (title and text == title) or _READ_MORE.match(text):
             continue
-        if contains_date(text) and len(text) < 40:
-            continue
+        if contains_date(text) and (len(text) < 40 or sum(text.count(ch) for ch in "|·•:：") >= 2):
+            continue  # a meta line: "分類: 活動 2026-1-7 14:35 | 發佈者: …"
         if title and title in text and len(text) < len(title) + 20:
             continue
         score = len(text) * (1.5 if _EXCERPT_CLASS.search(classes_of(el)) else 1.0)
@@ -605,7 +647,17 @@ def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
 
 
 def _date(c: _Candidate, tz: tzinfo) -> datetime | None:
+    for value in c.root.xpath(
+        ".//abbr[contains(@class, 'published')]/@title | .//*[@itemprop='datePublished']/@content"
+        " | .//*[@itemprop='datePublished']/@datetime"
+    ):
+        dt = parse_date(str(value), tz)
+        if dt:
+            return dt
     for t in c.root.xpath(".//time"):
+        stamp = t.get("data-ts") or t.get("data-timestamp") or t.get("data-time") or ""
+        if stamp.isdigit() and len(stamp) in (10, 13):
+            return datetime.fromtimestamp(int(stamp[:10]), tz=UTC)
         dt = parse_date(t.get("datetime") or text_of(t), tz)
         if dt:
             return dt
@@ -627,12 +679,13 @@ def _category(c: _Candidate) -> str | None:
     for a in c.root.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
         return text_of(a) or None
     for el in c.root.iter():
-        if isinstance(el.tag, str) and _CATEGORY_CLASS.search(classes_of(el)):
+        if isinstance(el.tag, str) and _category_class(el):
             links = el.xpath(".//a") if el.tag != "a" else [el]
             text = text_of(links[0]) if links else text_of(el)
             text = re.sub(
                 r"^(?:(?:分类|Category|Categories|栏目)\s*[:：]?|in\s)\s*", "", text, flags=re.I
             )
+            text = re.split(r"\s*[,，、|/]\s*", text)[0]
             if text and len(text) <= 40:
                 return text
     for a in c.root.xpath(".//a[@href]"):
@@ -711,7 +764,7 @@ def find_next(tree: etree._Element, url: str, base: str, site: SiteConfig = GENE
         text = text_of(a) or (a.get("aria-label") or "").strip() or (a.get("title") or "").strip()
         href = a.get("href")
         words = classes_of(a) + " " + classes_of(a.getparent()) if a.getparent() is not None else ""
-        if _NEXT_TEXT.match(text) or re.search(r"\bnext\b", words):
+        if _NEXT_TEXT.match(text) or re.search(r"\bnext\b|\bolder\b|[-_]older[-_]", words):
             target = ok(href)
             if target and not re.search(r"\bprev", words):
                 by_text.append(target)

@@ -30,15 +30,16 @@ _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _LEAD_LABEL = re.compile(r"^\s*(?:摘要|简介|导读|Summary|Excerpt|Abstract)\s*[:：]\s*", re.I)
 _ARROW = r"(?:»|›|→|>>|&raquo;|\.\.\.|…|->)"
 _STRONG_LABEL = (
-    r"阅读全文|阅读更多|查看全文|查看更多|继续阅读|点击阅读|read\s+more|read\s+the\s+rest"
+    r"阅读全文|阅读更多|查看全文|查看更多|继续阅读|点击阅读|阅读剩余部分|阅读余下全文|全文阅读|閱讀全文"
+    r"|繼續閱讀|続きを読む|read\s+more|read\s+the\s+rest"
     r"|continue\s+reading|keep\s+reading|read\s+full\s+(?:article|post|story)"
 )
 # A weak label ("more", "全文") counts only when bracketed or followed by an arrow:
 # as a bare last word it may be the author's own.
 _TRAIL_LABEL = re.compile(
-    rf"\s*(?:[\[(（【]\s*)?(?:{_STRONG_LABEL})"
+    rf"\s*(?:[\[(（【]\s*|[-—–]+\s*)?(?:{_STRONG_LABEL})"
     r"(?:\s+(?:of\s+)?(?:this|the)?\s*(?:post|article|entry|story))?"
-    rf"\s*(?:[\])）】]\s*)?{_ARROW}?\s*$"
+    rf"\s*(?:[\])）】]\s*|[-—–]+\s*)?{_ARROW}?\s*$"
     rf"|\s*[\[(（【]\s*(?:more|全文|更多|详细|详情|查看|阅读)\s*{_ARROW}?\s*[\])）】]\s*{_ARROW}?\s*$"
     rf"|\s+(?:more|全文|更多)\s*{_ARROW}\s*$",
     re.I,

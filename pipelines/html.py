@@ -53,7 +53,50 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         if utf8 or (meta_enc and meta_enc != declared):
             header = re.sub(r"charset\s*=\s*[\"']?[\w\-]+", "", header, flags=re.I)
     enc, text = html_to_unicode(header or None, body, auto_detect_fun=_auto_detect)
+    # A declared charset can lie: a body that is valid UTF-8 is UTF-8, and a body that the
+    # declared charset garbles is read by what its bytes say instead.
+    utf8 = _norm(enc) != "utf-8" and _is_utf8(body) and not body.startswith(_BOMS)
+    if utf8 or not _fits(body, enc):
+        better = "utf-8" if utf8 else _auto_detect(body)
+        if better and _fits(body, better):
+            return body.decode(better, "replace"), better
+    elif _norm(enc) in {_norm(x) for x in _WEAK_HEADER_CHARSETS} and not body.isascii():
+        # A server's Latin-1 default over GBK/Big5/Shift-JIS bytes reads without errors
+        # but as noise; a multi-byte charset that reads the body cleanly is the real one.
+        guess = _norm(_auto_detect(body))
+        if guess in _MULTIBYTE and _fits(body, guess, strict=True):
+            return body.decode(guess), guess
     return text, enc
+
+
+_MULTIBYTE = {
+    _norm(x)
+    for x in ("gb18030", "gbk", "big5", "big5hkscs", "cp932", "shift_jis", "euc_jp", "euc_kr")
+}
+
+
+_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Valid UTF-8 with at least one non-ASCII character (nothing else looks like that)."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(b > 0x7F for b in body)
+
+
+def _fits(body: bytes, enc: str | None, strict: bool = False) -> bool:
+    """Does ``body`` read as ``enc`` with at most a few stray bytes (none if ``strict``)?"""
+    if not enc:
+        return False
+    try:
+        text = body.decode(enc, "replace")
+    except LookupError:
+        return False
+    bad = text.count("\ufffd")
+    return bad == 0 if strict else bad <= 2 or bad * 200 <= len(text)
 
 
 def parse_html(text: str) -> etree._Element:
@@ -63,9 +106,22 @@ def parse_html(text: str) -> etree._Element:
     # lxml refuses str input that carries an XML encoding declaration.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
-        return lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         return lxml.html.fromstring("<html><body></body></html>")
+    _separate_blocks(tree)
+    return tree
+
+
+_BREAKING = {"br", "p", "div", "li", "tr", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5",
+             "h6", "blockquote", "section", "article", "header", "footer", "ul", "ol", "table"}
+
+
+def _separate_blocks(tree: etree._Element) -> None:
+    # "line<br>line" and "</p><p>" read as two words, as a browser shows them, not one.
+    for el in tree.iter(*_BREAKING):
+        if el.getparent() is not None and not (el.tail or "").startswith("\n"):
+            el.tail = "\n" + (el.tail or "")
 
 
 def text_of(el: etree._Element | None) -> str:

@@ -264,9 +264,10 @@ def published(tree: etree._Element, ld: list[dict[str, Any]], tz: tzinfo) -> dat
     ][:3]
     visible = []
     for el in tree.xpath(
-        "//body//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'meta')"
+        "//body//*[(contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'meta')"
         " or contains(@class, 'postDesc') or contains(@class, 'posted') or contains(@id, 'date')"
-        " or contains(@class, 'info') or contains(@class, 'entry_state') or contains(@class, 'publish')]"
+        " or contains(@class, 'info') or contains(@class, 'entry_state') or contains(@class, 'publish'))"
+        " and string-length(normalize-space(.)) <= 200]"
     )[:40]:
         text = text_of(el)
         if text and len(text) <= 200 and not in_furniture(el) and not _UPDATED.search(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -28,9 +28,21 @@ TRACKING_PARAMS = frozenset(
         "share_token",
         "ref_src",
         "vd_source",
+        # Session ids: a new one per visit would make every page a new URL (a crawler trap).
+        "phpsessid",
+        "jsessionid",
+        "sessionid",
+        "session_id",
+        "sessid",
+        "zenid",
+        "oscsid",
+        "cftoken",
+        "cfid",
     }
 )
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "_ga")
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "_ga", "aspsessionid")
+# ``;jsessionid=...`` and the like, carried in the path itself.
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/?#;]*", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_RE = re.compile(r"^[a-z0-9.\-\[\]:]+$")
 
@@ -67,15 +79,13 @@ def canonical_url(url: str, base: str | None = None) -> str:
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not is_tracking_param(k)
-        ],
-        doseq=True,
+    # Parameters kept as written (no re-encoding): only tracking ones are dropped.
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))
     )
-    path = parts.path or "/"
+    path = _PATH_SESSION.sub("", parts.path) or "/"
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
