@@ -345,12 +345,18 @@ def extract_article(
     site: SiteConfig = GENERIC,
     min_chars: int = MIN_TEXT_CHARS,
     boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE,
+    known: dict[str, Any] | None = None,
 ) -> ArticleRecord | NotAnArticle:
-    """The record of one article page, or why the page is not an article."""
+    """The record of one article page, or why the page is not an article.
+
+    ``known`` holds what the listing card already said (title, published, category):
+    those fields are taken from it and not looked for on the page.
+    """
+    known = {k: v for k, v in (known or {}).items() if v}
     tree = parse_html(html)
     canon = canonical_of(tree, url)
     ld = json_ld(tree)
-    title = clean_title(metadata.title(tree, ld))
+    title = known.get("title") or clean_title(metadata.title(tree, ld))
     raw, code_blocks, formulas = take_marks(main_text(prepare_tree(tree).tree, url, site.body))
     cleaned = clean_text(raw, boilerplate + site.boilerplate)
     text = _drop_title_line(cleaned.text, title)
@@ -358,12 +364,12 @@ def extract_article(
     if reason:
         return NotAnArticle(canon, reason)
     language = detect_language(text)
-    category = metadata.category(tree, ld)
+    category = known.get("category") or metadata.category(tree, ld)
     return ArticleRecord(
         url=canon,
         title=title,
         author=metadata.author(tree, ld),
-        published=metadata.published(tree, ld, site.tz),
+        published=known.get("published") or metadata.published(tree, ld, site.tz),
         category=category,
         tags=metadata.tags(tree, ld, category),
         text=text,

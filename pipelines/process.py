@@ -45,21 +45,31 @@ def process_page(
     if b"\x00" in page.body[:1024] and not page.body.startswith((b"\xff\xfe", b"\xfe\xff")):
         return error("binary content, not an HTML page")
     html, _ = decode_html(page.body, page.content_type)
+    card = page.card
+    known = (
+        {"title": card.title, "published": card.published, "category": card.category}
+        if card
+        else None
+    )
     record = extract_article(
-        page.url, html, site=site, min_chars=options.min_chars, boilerplate=options.boilerplate
+        page.url,
+        html,
+        site=site,
+        min_chars=options.min_chars,
+        boilerplate=options.boilerplate,
+        known=known,
     )
     if isinstance(record, NotAnArticle):
         return error(f"not an article: {record.reason}")
-    card = page.card
+    # The card is what the site chose to show; the page filled in what the card lacked.
     return Article(
         url=record.url,
         site=site_of(record.url),
         text=record.text,
-        # The card is what the site chose to show; the page fills what the card lacks.
-        title=(card.title if card and card.title else None) or record.title,
+        title=record.title,
         author=record.author,
-        published=(card.published if card and card.published else None) or record.published,
-        category=(card.category if card and card.category else None) or record.category,
+        published=record.published,
+        category=record.category,
         tags=record.tags,
         excerpt=card.excerpt if card else None,
         lang=record.lang,
