@@ -32,13 +32,15 @@ from pipelines.urls import BadURL, canonical_url, same_site
 
 # Paths that are listings, taxonomies or site pages, never articles.
 NON_ARTICLE_PATH = re.compile(
-    r"(?:^|/)(?:tags?|categor(?:y|ies)|cat|topics?|labels?|authors?|users?|u|members?|team|people|staff|profiles?"
+    r"(?:^|/)(?:tags?|t|categor(?:y|ies)|cat|topics?|labels?|authors?|users?|u|members?|team|people|staff|profiles?"
     r"|page|search|feed|rss|atom|comments?|userinfo(?:\.php)?|user\.php|profile\.php|space|type|format|login|logout|register|signin|signup"
     r"|about|about-me|contact|links|friends|privacy|terms|sitemap|wp-admin|wp-login\.php"
     r"|admin|subscribe|newsletter|donate|sponsor|guestbook|now|uses|series|collections?)"
     r"(?:/|$|\.html?$|\.php$)",
     re.I,
 )
+# Medium-style profiles: /@name
+_PROFILE_PATH = re.compile(r"^/@[^/]+/?$")
 _ARCHIVE_PATH = re.compile(r"^/(?:\d{4}/?|\d{4}/\d{1,2}/?|\d{4}/\d{1,2}/\d{1,2}/?)$")
 # /archives/ and /archives/2026/01/ list posts; /archives/1432/ (Typecho) is one post.
 _ARCHIVE_LISTING = re.compile(
@@ -116,6 +118,10 @@ _NEXT_TEXT = re.compile(
     r"^(?:下一页|下页|后一页|下一頁|次へ|次のページ|较早的博文|较旧的博文|較舊的文章|较早的文章|更早的文章"
     r"|next(?:\s*page)?|older(?:\s*(?:posts|entries|articles))?"
     r"|more\s*posts|earlier\s*posts|previous\s*(?:posts|entries)|»|›|>|>>|→)\s*[»›>→]*$",
+    re.I,
+)
+_MORE_TEXT = re.compile(
+    r"^(?:load\s+more|show\s+more|more\s+(?:posts|stories|articles)|加载更多|查看更多|更多文章|載入更多)\W*$",
     re.I,
 )
 _DATE_CLASS = re.compile(r"date|time|posted|publish|meta|info|byline|postdesc", re.I)
@@ -206,6 +212,8 @@ def is_article_url(url: str, listing_url: str, site: SiteConfig = GENERIC) -> bo
         return False
     if site.skips(path) or NON_ARTICLE_PATH.search(path) or _ARCHIVE_PATH.match(path):
         return False
+    if _PROFILE_PATH.match(path):
+        return False
     if _ARCHIVE_LISTING.search(path):
         return False
     if _FILE_EXT.search(path):
@@ -255,6 +263,9 @@ def _in_menu(a: etree._Element) -> bool:
     return False
 
 
+_TAXONOMY_LINK = re.compile(
+    r"(?:^|[\s_-])(?:tags?|badge|chip|label|categor\w*|topic)(?:$|[\s_-])", re.I
+)
 _PROSE_BLOCKS = {"p", "li", "blockquote", "td", "dd"}
 
 
@@ -418,6 +429,8 @@ def _candidates(
     for a in root.iter("a"):
         if _hidden(a) or _inline_in_prose(a):
             continue
+        if _TAXONOMY_LINK.search(a.get("class") or ""):
+            continue  # a tag chip or category badge, whatever its URL looks like
         url = _href(a, base)
         if url and _in_menu(a):
             menu_urls.add(url)  # what the site's menu links to is a section, not a post
@@ -484,12 +497,16 @@ def _widen_thin_containers(cards: list[_Candidate]) -> None:
     the next card: the excerpt and meta blocks of layouts that list posts flat."""
     starts = {c.container for c in cards}
     for c in cards:
-        if len(text_of(c.container)) > len(text_of(c.primary)) + 15:
+        link_text = len(text_of(c.primary))
+        # Thin: a title link and little else. A whole-card link holds all the card already.
+        if link_text > 200 or len(text_of(c.container)) > link_text + 15:
             continue
         root = etree.Element("div")
         root.append(copy.deepcopy(c.container))
         for sib in islice(c.container.itersiblings(), 8):
             if sib in starts or any(x in starts for x in sib.iterdescendants()):
+                break
+            if isinstance(sib.tag, str) and (sib.tag in _BOILERPLATE_TAGS or _in_boilerplate(sib)):
                 break
             root.append(copy.deepcopy(sib))
         if len(root) > 1:
@@ -771,6 +788,11 @@ def find_next(tree: etree._Element, url: str, base: str, site: SiteConfig = GENE
         elif text.isdigit() and int(text) == current + 1:
             target = ok(href)
             if target:
+                numbered.append(target)
+        elif _MORE_TEXT.match(text):
+            # "Load more" is a next page only when its link names a later page number.
+            target = ok(href)
+            if target and page_number_of(target) > current:
                 numbered.append(target)
     for target in by_text:
         # A "next" that goes back to an earlier page is a "next post" or a wrap-around.

@@ -47,6 +47,7 @@ def check_dataset(data_dir: Path, base: str) -> None:
         want = expected[r["url"]]
         assert r["title"] == want["title"], r["url"]
         assert r["author"] == want["author"], r["url"]
+        assert r["category"] == want["category"], (r["url"], r["category"])
         assert r["code_blocks"] == want["code_blocks"], (r["url"], r["code_blocks"])
         assert r["formulas"] == want["formulas"], (r["url"], r["formulas"])
         assert r["lang"] == "zh-cn", (r["url"], r["lang"])
