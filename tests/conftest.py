@@ -37,9 +37,22 @@ def fixture_dirs(kind: str) -> list[Path]:
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     log: list[str]
+    redirects: dict[str, str]
+
+    def do_GET(self) -> None:
+        target = self.redirects.get(self.path)
+        if target is not None:
+            self.log.append(self.path)
+            self.send_response(301)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
 
     def log_message(self, format: str, *args: Any) -> None:
-        self.log.append(self.path)
+        if not self.redirects.get(self.path):
+            self.log.append(self.path)
 
 
 @pytest.fixture
@@ -47,11 +60,10 @@ def serve() -> Iterator[Any]:
     """Start a static HTTP server on 127.0.0.1 for a folder; returns (base URL, request log)."""
     servers: list[http.server.ThreadingHTTPServer] = []
 
-    def start(folder: Path) -> tuple[str, list[str]]:
+    def start(folder: Path, redirects: dict[str, str] | None = None) -> tuple[str, list[str]]:
         log: list[str] = []
-        handler = functools.partial(
-            type("Handler", (_QuietHandler,), {"log": log}), directory=str(folder)
-        )
+        attrs = {"log": log, "redirects": redirects or {}}
+        handler = functools.partial(type("Handler", (_QuietHandler,), attrs), directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
