@@ -7,6 +7,7 @@ same folder with more articles simulates the site a day later.
 from __future__ import annotations
 
 import html
+import random
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,8 +92,26 @@ def _card(p: Post) -> str:
     )
 
 
+_PAIRS = "数据管道抓取页面文章索引缓存队列并发延迟压缩编码解析分页标题摘要日期分类标签作者模型训练推理向量矩阵梯度网络协议服务集群节点副本日志监控告警部署测试调试性能内存"
+_WORDS = [_PAIRS[i : i + 2] for i in range(0, len(_PAIRS), 2)]
+
+
+def _unique_prose(seed: str, sentences: int = 12) -> str:
+    """Sentences of their own for each post, so that no two posts are near-duplicates."""
+    rng = random.Random(seed)
+    return (
+        "。".join(
+            "".join(rng.choice(_WORDS) for _ in range(rng.randint(8, 14))) for _ in range(sentences)
+        )
+        + "。"
+    )
+
+
 def _article(p: Post) -> str:
-    body = "".join(f"<p>{html.escape(x)}</p>" for x in _PROSE)
+    body = "".join(
+        f"<p>{html.escape(x)}</p>"
+        for x in (*_PROSE[:2], _unique_prose(p.slug), _unique_prose(p.slug + "b"))
+    )
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(p.title)} - 测试站</title>"
         f'<meta property="article:published_time" content="{p.date}T08:00:00+00:00"></head>'

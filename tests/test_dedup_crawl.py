@@ -16,8 +16,8 @@ def test_every_kind_of_alias_lands_once(serve: Any, tmp_path: Path) -> None:
     sticky = items[-1].path  # the oldest post, pinned on top of every page
     for page in sorted(site.rglob("index.html")):
         html = page.read_text("utf-8")
-        if "<main>" not in html or "/posts/" not in str(page.parent) and "测试站 - 第" not in html:
-            continue
+        if "测试站 - 第" not in html:
+            continue  # only listing pages get the extra cards
         extra = (
             f'<article class="post"><h2 class="post-title"><a href="{sticky}?utm_source=pin#top">置顶</a>'
             f'</h2><p class="post-excerpt">置顶文章的摘要。这篇文章出现在每一页的最上面。</p></article>'
