@@ -356,10 +356,12 @@ def extract_article(
     tree = parse_html(html)
     canon = canonical_of(tree, url)
     ld = json_ld(tree)
-    title = known.get("title") or clean_title(metadata.title(tree, ld))
+    # The page's own title line leaves the text whatever the card calls the article.
+    page_title = clean_title(metadata.title(tree, ld))
+    title = known.get("title") or page_title
     raw, code_blocks, formulas = take_marks(main_text(prepare_tree(tree).tree, url, site.body))
     cleaned = clean_text(raw, boilerplate + site.boilerplate)
-    text = _drop_title_line(cleaned.text, title)
+    text = _drop_title_line(_drop_title_line(cleaned.text, page_title), title)
     reason = judge(title, text, tree, min_chars, canon)
     if reason:
         return NotAnArticle(canon, reason)
