@@ -50,6 +50,8 @@ class Article:
     listing_url: str | None = None
     first_seen: datetime | None = None
     crawl_id: str | None = None
+    # Text fingerprint for near-duplicate checks, computed beside the extraction; not a column.
+    fingerprint: int | None = field(default=None, repr=False)
 
 
 @dataclass

@@ -9,7 +9,6 @@ The steps, each small and testable alone:
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 import unicodedata
@@ -169,48 +168,97 @@ def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
     return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
+_TAIL_OWNERS = {"h1", "h2", "h3", "h4", "h5", "div", "p", "span", "strong"}
+_COUNTER = re.compile(r"[\d.,]+\s*[KkMm万千]?")
+
+
+def _owner(node: Any) -> etree._Element | None:
+    """The element whose text a text node is (for a tail, the element around it)."""
+    el = node.getparent()
+    return el.getparent() if el is not None and node.is_tail else el
+
+
+def _short_texts(body: etree._Element, limit: int) -> list[tuple[str, Any]]:
+    # Text nodes filtered by length in C: linear in the page, unlike text_of on every element.
+    return [
+        (" ".join(str(node).split()), node)
+        for node in body.xpath(
+            f".//text()[string-length(normalize-space(.)) > 0"
+            f" and string-length(normalize-space(.)) <= {limit}]"
+        )
+    ]
+
+
 def _cut_tails(tree: etree._Element) -> None:
-    """Drop related-posts and comment sections that share a container with the text, and
-    label lines ("Tags: …") made only of links."""
-    for el in tree.xpath(
-        "//body//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
-        " or self::div or self::p or self::span or self::strong]"
-    ):
-        parent = el.getparent()
-        if parent is None or len(el) > 3:
+    """Drop related-posts and comment sections that share a container with the text, bare
+    counters (claps, likes) and label lines ("Tags: …") made only of links."""
+    body = tree.find(".//body")
+    if body is None:
+        return
+    doomed: list[etree._Element] = []
+    for text, node in _short_texts(body, 100):
+        # The cheap test on the text first; the element only for the few that pass.
+        tail = len(text) <= 40 and _TAIL_HEADING.match(text)
+        counter = not tail and _COUNTER.fullmatch(text)
+        label = not tail and not counter and _LABEL_LINE.match(text)
+        if not (tail or counter or label):
             continue
-        text = text_of(el)
-        if text and len(text) <= 40 and _TAIL_HEADING.match(text):
-            for sib in list(el.itersiblings()):
-                parent.remove(sib)
-            parent.remove(el)
-    # A block that is only a number is a counter (claps, likes, views), not prose.
-    for el in tree.xpath(
-        "//body//*[self::p or self::div][not(ancestor::pre) and not(ancestor::table)]"
-    ):
-        if el.getparent() is not None and re.fullmatch(r"[\d.,]+\s*[KkMm万千]?", text_of(el)):
-            el.getparent().remove(el)
-    for el in tree.xpath(
-        "//body//*[(self::div or self::p or self::li or self::span) and .//a"
-        " and string-length(normalize-space(.)) <= 100]"
-    ):
-        parent = el.getparent()
-        text = text_of(el)
-        if parent is None or not text or len(text) > 100 or not _LABEL_LINE.match(text):
+        el = _owner(node)
+        if el is None or not isinstance(el.tag, str):
             continue
-        linked = sum(len(text_of(a)) for a in el.iter("a"))
-        if linked >= 0.5 * len(text.split("：", 1)[-1].split(":", 1)[-1]):
+        if tail:
+            # The heading is the outermost wrapper of that text: <h2><span>Responses</span></h2>.
+            while (
+                el.getparent() is not None
+                and el.getparent().tag in _TAIL_OWNERS
+                and text_of(el.getparent()) == text
+            ):
+                el = el.getparent()
+            if el.tag in _TAIL_OWNERS and len(el) <= 3:
+                doomed.append(el)
+                doomed.extend(el.itersiblings())
+        elif counter and el.tag in ("p", "div") and text_of(el) == text:
+            doomed.append(el)
+        elif label and el.tag in ("div", "p", "li", "span"):
+            whole = text_of(el)
+            linked = sum(len(text_of(a)) for a in el.iter("a"))
+            rest = whole.split("：", 1)[-1].split(":", 1)[-1]
+            if len(whole) <= 100 and linked and linked >= 0.5 * len(rest):
+                doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None and not any(a.tag == "pre" for a in el.iterancestors()):
             parent.remove(el)
 
 
-def prepare_tree(tree: etree._Element) -> Prepared:
-    """A copy of the tree made ready for text extraction, with code and formula counts.
+def _has(html: str, *markers: str) -> bool:
+    return any(m in html for m in markers)
+
+
+def prepare_tree(tree: etree._Element, html: str | None = None) -> Prepared:
+    """The tree made ready for text extraction, in place (metadata is read before).
 
     Formulas become their TeX source (``$…$``, ``$$…$$`` for display), line-number
-    gutters go, and highlighted code tables become one ``<pre>`` each.
+    gutters go, and highlighted code tables become one ``<pre>`` each. Given the page's
+    source, a whole-tree search runs only where the source shows what it looks for.
     """
-    tree = copy.deepcopy(tree)
-    for el in _outermost(tree.xpath(_FORMULA_XPATH)):
+    src = html if html is not None else etree.tostring(tree, encoding=str)
+    formula_xpath = (
+        _FORMULA_XPATH
+        if _has(
+            src,
+            "data-tex",
+            "data-latex",
+            "data-formula",
+            "math/tex",
+            "katex",
+            "mjx-",
+            "MathJax",
+            "<math",
+        )
+        else None
+    )
+    for el in _outermost(tree.xpath(formula_xpath) if formula_xpath else []):
         if el.getparent() is None:
             continue
         tex = _formula_tex(el)
@@ -230,17 +278,21 @@ def prepare_tree(tree: etree._Element) -> Prepared:
             )
         else:
             _replace_with_text(el, f" {FORMULA_MARK} ")
-    for el in tree.xpath(_GUTTER_XPATH):
-        if el.getparent() is not None:
-            el.getparent().remove(el)
+    if _has(src, "gutter", "line-number", "pre-numbering", "lineno", "hljs-ln", "lnt"):
+        for el in tree.xpath(_GUTTER_XPATH):
+            if el.getparent() is not None:
+                el.getparent().remove(el)
     _cut_tails(tree)
     # A code listing in a <figure> is text, not an illustration (trafilatura drops figures).
-    for fig in tree.xpath("//figure[.//pre]"):
-        fig.tag = "div"
+    if "<figure" in src:
+        for fig in tree.xpath("//figure[.//pre]"):
+            fig.tag = "div"
     # Callouts, notes and admonitions are the author's prose in a box.
-    for box in tree.xpath(_CALLOUT_XPATH):
-        box.tag = "p"
-    for table in _outermost(tree.xpath(_CODE_TABLE_XPATH)):
+    if _has(src, "callout", "admonition", "notice", "alert", "tip"):
+        for box in tree.xpath(_CALLOUT_XPATH):
+            box.tag = "p"
+    tables = tree.xpath(_CODE_TABLE_XPATH) if _has(src, "highlight", "hljs-ln", "lntable") else []
+    for table in _outermost(tables):
         lines = [text_of(line) for line in table.xpath(".//*[contains(@class, 'line')]")]
         code = "\n".join(lines) if lines else "".join(table.itertext()).strip("\n")
         pre = etree.Element("pre")
@@ -297,11 +349,34 @@ def canonical_of(tree: etree._Element, url: str) -> str:
 # --- step: judge ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Listed:
+    """What a listing detector sees on the page: cards and the characters they show."""
+
+    cards: int = 0
+    chars: int = 0
+
+
+def listed_cards(tree: etree._Element, url: str) -> Listed:
+    """Cards on the page, looked for only where a listing is possible: several linked
+    headings, or several <article>s with a heading and a link (comments have none)."""
+    suspicious = tree.xpath(
+        "count(//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]) >= 3"
+        " or count(//body//article[(.//h1 or .//h2 or .//h3 or .//h4) and .//a[@href]]) >= 3"
+    )
+    if not url or not suspicious:
+        return Listed()
+    from pipelines.cards import detect_cards
+
+    cards = detect_cards(tree, url).cards
+    return Listed(len(cards), sum(len(c.title or "") + len(c.excerpt or "") for c in cards))
+
+
 def judge(
-    title: str | None, text: str, tree: etree._Element, min_chars: int, url: str = ""
+    title: str | None, text: str, head_title: str, min_chars: int, listed: Listed = Listed()
 ) -> str | None:
     """None if this is an article; otherwise the reason it is not."""
-    heading = " ".join(filter(None, [title, text_of(tree.find(".//title"))]))
+    heading = " ".join(filter(None, [title, head_title]))
     if len(text) < 1500 and _SOFT_404.search(heading):
         return "looks like an error page (not found)"
     if not title:
@@ -309,20 +384,8 @@ def judge(
     if len(text) < min_chars:
         return f"main text too short ({len(text)} characters, at least {min_chars} needed)"
     # A listing (home, tag or archive page) is mostly the titles and excerpts of its cards.
-    from pipelines.cards import detect_cards
-
-    # Only a short page, or one showing several linked headings or <article>s, can be one:
-    # most articles skip the check.
-    linked_headings = tree.xpath(
-        "count(//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]])"
-    )
-    repeated = tree.xpath("count(//body//article)")
-    suspicious = linked_headings >= 3 or repeated >= 3 or len(text) < 2500
-    cards = detect_cards(tree, url).cards if url and suspicious else []
-    if len(cards) >= 3:
-        listed = sum(len(c.title or "") + len(c.excerpt or "") for c in cards)
-        if listed >= 0.4 * len(text):
-            return f"a listing page ({len(cards)} article cards), not an article"
+    if listed.cards >= 3 and listed.chars >= 0.4 * len(text):
+        return f"a listing page ({listed.cards} article cards), not an article"
     return None
 
 
@@ -356,24 +419,32 @@ def extract_article(
     tree = parse_html(html)
     canon = canonical_of(tree, url)
     ld = json_ld(tree)
-    # The page's own title line leaves the text whatever the card calls the article.
+    # Everything read from the page's structure first: preparing the text changes it.
     page_title = clean_title(metadata.title(tree, ld))
     title = known.get("title") or page_title
-    raw, code_blocks, formulas = take_marks(main_text(prepare_tree(tree).tree, url, site.body))
+    head_title = text_of(tree.find(".//title"))
+    listed = listed_cards(tree, canon)
+    category = known.get("category") or metadata.category(tree, ld)
+    author = metadata.author(tree, ld)
+    published = known.get("published") or metadata.published(tree, ld, site.tz)
+    tags = metadata.tags(tree, ld, category)
+    raw, code_blocks, formulas = take_marks(
+        main_text(prepare_tree(tree, html).tree, url, site.body)
+    )
     cleaned = clean_text(raw, boilerplate + site.boilerplate)
+    # The page's own title line leaves the text whatever the card calls the article.
     text = _drop_title_line(_drop_title_line(cleaned.text, page_title), title)
-    reason = judge(title, text, tree, min_chars, canon)
+    reason = judge(title, text, head_title, min_chars, listed)
     if reason:
         return NotAnArticle(canon, reason)
     language = detect_language(text)
-    category = known.get("category") or metadata.category(tree, ld)
     return ArticleRecord(
         url=canon,
         title=title,
-        author=metadata.author(tree, ld),
-        published=known.get("published") or metadata.published(tree, ld, site.tz),
+        author=author,
+        published=published,
         category=category,
-        tags=metadata.tags(tree, ld, category),
+        tags=tags,
         text=text,
         lang=language.lang,
         lang_prob=language.prob,

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 
 SIMHASH_BITS = 64
@@ -23,17 +24,22 @@ _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
 
 
 def simhash(text: str) -> int:
-    """64-bit SimHash over word and CJK-character 3-grams."""
+    """64-bit SimHash over word and CJK-character 3-grams (bit counts summed with numpy)."""
     tokens = _TOKEN.findall(text.lower())
     if not tokens:
         return 0
-    weights = [0] * SIMHASH_BITS
     grams = ["".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))]
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
-        for bit in range(SIMHASH_BITS):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    return sum(1 << bit for bit, w in enumerate(weights) if w > 0)
+    hashes = np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
+            for g in grams
+        ),
+        dtype=np.uint64,
+        count=len(grams),
+    )
+    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(grams)
+    return int(np.packbits(majority, bitorder="little").view("<u8")[0])
 
 
 def _bands(h: int) -> list[int]:

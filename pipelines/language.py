@@ -11,7 +11,7 @@ from langdetect.lang_detect_exception import LangDetectException
 DetectorFactory.seed = 0
 
 # Enough prose for a stable answer; more only costs time.
-MAX_CHARS = 1200
+MAX_CHARS = 800
 MIN_LETTERS = 12
 
 _TEX = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)

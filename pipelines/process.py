@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from crawler.items import Article, ArticlePage, PageError
 from pipelines.article import MIN_TEXT_CHARS, NotAnArticle, extract_article
 from pipelines.clean import DEFAULT_BOILERPLATE
+from pipelines.dedup import simhash
 from pipelines.html import decode_html
 from pipelines.sites import GENERIC, SiteConfig
 from pipelines.urls import site_of
@@ -77,6 +78,7 @@ def process_page(
         code_blocks=record.code_blocks,
         formulas=record.formulas,
         content_hash=record.content_hash,
+        fingerprint=simhash(record.text),
         listing_url=page.listing_url,
         first_seen=page.fetched_at,
     )

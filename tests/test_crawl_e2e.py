@@ -116,7 +116,7 @@ def test_default_crawl_is_the_demo(tmp_path: Path) -> None:
         (["-a", "start_urls=not-a-url"], "is not an http(s) URL"),
         (["-a", "site=nosuchsite"], "is not in"),
         (["-a", "colour=blue"], "unknown spider argument"),
-        (["-s", "LISTINGS_EXTRACT_WORKERS=many"], "must be a whole number"),
+        (["-s", "LISTINGS_EXTRACT_WORKERS=many"], "must be 'auto' or a whole number"),
     ],
 )
 def test_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
