@@ -38,24 +38,33 @@ def test_compaction_keeps_every_row_and_readers_see_one_generation(
 
     # A reader counting rows in a loop while compaction swaps the files under it.
     counts: list[int] = []
+    failures: list[Exception] = []
     stop = threading.Event()
 
     def reader() -> None:
         glob = f"{data}/articles/**/*.parquet"
         while not stop.is_set():
-            counts.append(
-                duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')").fetchall()[0][0]
-            )
+            try:
+                query = duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')")
+                counts.append(query.fetchall()[0][0])
+            except Exception as exc:  # collected: any failure fails the test
+                failures.append(exc)
 
     thread = threading.Thread(target=reader)
     thread.start()
-    result = compact(data, "--keep-old", "0")
+    # The replaced generation stays for the grace period: a reader mid-query still finds it.
+    result = compact(data, "--keep-old", "60")
     stop.set()
     thread.join()
     assert result.returncode == 0, result.stderr
     assert "articles: " in result.stdout
+    assert not failures, failures[:3]
     assert counts and set(counts) == {40}, set(counts)
     assert len(list((data / "articles").glob("*.parquet"))) == 1
+    assert len(list(data.glob(".articles.g*"))) == 2
+    # Past its grace period, the old generation goes at the next compaction.
+    assert compact(data, "--keep-old", "0").returncode == 0
+    assert len(list(data.glob(".articles.g*"))) == 1
     assert sorted(r["url"] for r in table(data, "articles").to_pylist()) == before
     # The index follows the new files: nothing to re-read, nothing downloaded again.
     index = DatasetIndex(data)
