@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from scrapy.utils.misc import load_object
 
 from pipelines.sites import SiteConfig, SiteConfigError, load_sites
 from pipelines.storage import StorageError, check_writable
@@ -67,17 +70,32 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
     urls = parse_start_urls(spider_args.get("start_urls"))
     if not urls:
         urls = parse_start_urls(list(site.start_urls)) if site else (DEMO_START_URL,)
-    data_dir = Path(settings.get("DATA_DIR", "data"))
+    workers = str(settings.get("LISTINGS_EXTRACT_WORKERS", "auto")).strip()
+    if workers != "auto" and not (workers.isascii() and workers.isdigit()):
+        raise ArgumentError(
+            f"setting LISTINGS_EXTRACT_WORKERS must be 'auto' or a whole number, got {workers!r}"
+        )
+    extractor = settings.get("LISTINGS_EXTRACTOR") or "pipelines.process.process_page"
     try:
-        check_writable(data_dir)
-    except StorageError as exc:
-        raise ArgumentError(str(exc)) from None
+        load_object(extractor)
+    except (ImportError, ValueError, AttributeError, NameError) as exc:
+        raise ArgumentError(
+            f"setting LISTINGS_EXTRACTOR={extractor!r} cannot be loaded: {exc}"
+        ) from None
     for name in (
-        "LISTINGS_EXTRACT_WORKERS",
         "LISTINGS_MAX_PAGES",
         "LISTINGS_MIN_TEXT_CHARS",
         "PARQUET_ROW_GROUP_ROWS",
         "PARQUET_ROLL_ROWS",
+        "LISTINGS_MAX_REQUESTS_PER_HOST",
+        "DEPTH_LIMIT",
+        "RETRY_TIMES",
+        "REDIRECT_MAX_TIMES",
+        "DOWNLOAD_MAXSIZE",
+        "DOWNLOAD_WARNSIZE",
+        "URLLENGTH_LIMIT",
+        "CONCURRENT_REQUESTS",
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
     ):
         try:
             value = settings.getint(name)
@@ -85,13 +103,44 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
             raise ArgumentError(
                 f"setting {name} must be a whole number, got {settings.get(name)!r}"
             ) from None
-        if value < 0 or (value == 0 and name.startswith("PARQUET")):
+        if value < 0 or (value == 0 and name.startswith(("PARQUET", "CONCURRENT"))):
             raise ArgumentError(f"setting {name} must be positive, got {value}")
-    for name in ("LISTINGS_EXTRACT_TIMEOUT", "LISTINGS_MAX_ERROR_SHARE"):
+    for name in (
+        "LISTINGS_EXTRACT_TIMEOUT",
+        "LISTINGS_MAX_ERROR_SHARE",
+        "LISTINGS_RETRY_BACKOFF",
+        "LISTINGS_RETRY_BACKOFF_MAX",
+        "LISTINGS_MAX_RETRY_AFTER",
+        "DOWNLOAD_TIMEOUT",
+        "DOWNLOAD_DELAY",
+    ):
         try:
-            settings.getfloat(name)
+            number = settings.getfloat(name)
         except (TypeError, ValueError):
             raise ArgumentError(
                 f"setting {name} must be a number, got {settings.get(name)!r}"
             ) from None
+        if number < 0 or number != number:
+            raise ArgumentError(f"setting {name} must be 0 or more, got {settings.get(name)!r}")
+    for name in ("LISTINGS_STOP_ON_KNOWN_PAGE", "ROBOTSTXT_OBEY", "RETRY_ENABLED"):
+        try:
+            settings.getbool(name)
+        except (TypeError, ValueError):
+            raise ArgumentError(
+                f"setting {name} must be True or False, got {settings.get(name)!r}"
+            ) from None
+    # The crawl id names the crawl's files: it must stay one plain file-name part.
+    crawl_id = settings.get("LISTINGS_CRAWL_ID")
+    if crawl_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", str(crawl_id)):
+        raise ArgumentError(
+            f"setting LISTINGS_CRAWL_ID must be letters, digits, '.', '_' or '-', got {crawl_id!r}"
+        )
+    if settings.get("LISTINGS_SITES_FILE") and not sites_path.is_file():
+        raise ArgumentError(f"LISTINGS_SITES_FILE {str(sites_path)!r} does not exist")
+    # Last, so that a wrong argument leaves nothing behind, not even an empty DATA_DIR.
+    data_dir = Path(settings.get("DATA_DIR", "data"))
+    try:
+        check_writable(data_dir)
+    except StorageError as exc:
+        raise ArgumentError(str(exc)) from None
     return CrawlPlan(urls, site)

@@ -49,7 +49,7 @@ class CrawlRecord:
         logger.info(
             "Crawl %s starts at %s, writing to %s.",
             state.crawl_id,
-            ", ".join(spider.start_urls),
+            ", ".join(spider.start_urls) or "the shared queue",
             state.data_dir,
         )
 
@@ -80,7 +80,10 @@ class CrawlRecord:
             logger.error("Could not write the crawls/ row: %s", exc)
         finally:
             state.release()
+        # A distributed worker may find all the work taken by the others: that is no failure.
+        dequeued = get("scheduler/dequeued") + get("scheduler/dequeued/redis")
         failed = verdict(row["pages_fetched"], articles, errors, self.max_error_share)
+        failed = failed if dequeued else None
         if reason not in ("finished", "shutdown") and not failed:
             failed = f"the crawl ended early ({reason})"
         if get("listings/store_errors"):

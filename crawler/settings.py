@@ -20,8 +20,11 @@ PARQUET_ROLL_ROWS = 5000
 LISTINGS_SITES_FILE = ""
 
 # --- extraction ------------------------------------------------------------------------
-# 0: extract in the crawl process; N: a pool of N worker processes.
-LISTINGS_EXTRACT_WORKERS = 0
+# Extraction processes: "auto" (one per core), or N; 0 extracts in the crawl process.
+LISTINGS_EXTRACT_WORKERS = "auto"
+# The function that turns a downloaded page into a row (an ``(page, site, options)``
+# callable); another one can be plugged in without touching the crawl.
+LISTINGS_EXTRACTOR = "pipelines.process.process_page"
 # Seconds one page may take to extract before it becomes an errors/ row.
 LISTINGS_EXTRACT_TIMEOUT = 30.0
 # Shortest main text (characters) that still makes a page an article.
@@ -34,6 +37,8 @@ LISTINGS_BOILERPLATE: list[str] = []
 LISTINGS_MAX_PAGES = 1000
 # A run fails (non-zero exit) when more than this share of article pages became errors.
 LISTINGS_MAX_ERROR_SHARE = 0.5
+# Pages fetched per host in one crawl (0: no limit); a bound against link farms.
+LISTINGS_MAX_REQUESTS_PER_HOST = 50_000
 
 # --- politeness and robustness ---------------------------------------------------------
 USER_AGENT = "listings/0.1 (blog listing crawler built on Scrapy)"
@@ -54,13 +59,26 @@ DEPTH_LIMIT = 0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
+# Seconds before the first retry of a failed page, doubled at each retry, at most the max.
+LISTINGS_RETRY_BACKOFF = 1.0
+LISTINGS_RETRY_BACKOFF_MAX = 30.0
+# Longest Retry-After (seconds) honoured; a server asking for more gets an errors/ row at once.
+LISTINGS_MAX_RETRY_AFTER = 120.0
+# Host names resolving to loopback/private/link-local addresses are refused (unless a start host).
+TWISTED_DNS_RESOLVER = "crawler.guards.PublicOnlyResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     # Answers requests for the bundled demo site from files, with no network.
     "crawler.middlewares.DemoSiteMiddleware": 950,
+    # Host rules, per-host limit and retry waits, before robots.txt and the network.
+    "crawler.guards.RequestGuard": 60,
+    # Redirects checked and Retry-After read before redirects and retries are handled.
+    "crawler.guards.ResponseGuard": 650,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.KnownArticlesMiddleware": 950,
+    # Links not followed (other host, private address, depth, length) become errors/ rows.
+    "crawler.guards.LinkGuard": 925,
 }
 ITEM_PIPELINES = {
     "pipelines.stages.ExtractArticles": 100,
@@ -70,6 +88,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlRecord": 100,
 }
+ADDONS = {"crawler.addons.DistributedCrawl": 0}
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

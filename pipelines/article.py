@@ -79,7 +79,9 @@ _LABEL_LINE = re.compile(
     re.I,
 )
 _SOFT_404 = re.compile(
-    r"\b404\b|not\s+found|page\s+(?:does\s+not|doesn't)\s+exist|页面不存在|页面未找到|找不到(?:该|此)?页面"
+    # "404" alone only opens a title or stands beside an error word: "测试文章 404 号" is a post.
+    r"^\W*404\b|\b404\W{0,3}(?:error|not\s+found|错误|页面|頁面|page)|not\s+found"
+    r"|page\s+(?:does\s+not|doesn't)\s+exist|页面不存在|页面未找到|找不到(?:该|此)?页面"
     r"|文章不存在|已被删除",
     re.I,
 )

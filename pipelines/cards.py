@@ -197,7 +197,7 @@ def page_number_of(url: str) -> int:
     if m:
         return int(m.group(1) or m.group(2))
     for k, v in parse_qsl(parts.query):
-        if k.lower() in ("page", "paged", "pg", "pagenum") and v.isdigit():
+        if k.lower() in ("page", "paged", "pg", "pagenum") and (v.isascii() and v.isdigit()):
             return int(v)
     return 1
 
@@ -673,7 +673,7 @@ def _date(c: _Candidate, tz: tzinfo) -> datetime | None:
             return dt
     for t in c.root.xpath(".//time"):
         stamp = t.get("data-ts") or t.get("data-timestamp") or t.get("data-time") or ""
-        if stamp.isdigit() and len(stamp) in (10, 13):
+        if (stamp.isascii() and stamp.isdigit()) and len(stamp) in (10, 13):
             return datetime.fromtimestamp(int(stamp[:10]), tz=UTC)
         dt = parse_date(t.get("datetime") or text_of(t), tz)
         if dt:
@@ -707,7 +707,10 @@ def _category(c: _Candidate) -> str | None:
                 return text
     for a in c.root.xpath(".//a[@href]"):
         href = a.get("href") or ""
-        keys = {k.lower() for k, _ in parse_qsl(urlsplit(href).query)}
+        try:
+            keys = {k.lower() for k, _ in parse_qsl(urlsplit(href).query)}
+        except ValueError:  # "http://[::1": no URL at all
+            continue
         if re.search(r"/categor(?:y|ies)/|/cat/|/column/", href) or (
             keys & _TAXONOMY_QUERY - {"tag", "tagid"} and not keys & _ARTICLE_QUERY
         ):
@@ -785,7 +788,7 @@ def find_next(tree: etree._Element, url: str, base: str, site: SiteConfig = GENE
             target = ok(href)
             if target and not re.search(r"\bprev", words):
                 by_text.append(target)
-        elif text.isdigit() and int(text) == current + 1:
+        elif text.isascii() and text.isdigit() and int(text) == current + 1:  # not "²"
             target = ok(href)
             if target:
                 numbered.append(target)

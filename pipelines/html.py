@@ -99,12 +99,17 @@ def _fits(body: bytes, enc: str | None, strict: bool = False) -> bool:
     return bad == 0 if strict else bad <= 2 or bad * 200 <= len(text)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def parse_html(text: str) -> etree._Element:
     """An lxml tree of ``text``; an empty or unparsable page gives an empty ``<html>``."""
     if not text or not text.strip():
         return lxml.html.fromstring("<html><body></body></html>")
     # lxml refuses str input that carries an XML encoding declaration.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # Control characters no browser shows; lxml would refuse them in any text set later.
+    text = _NOT_XML.sub("", text)
     try:
         tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):
@@ -113,8 +118,31 @@ def parse_html(text: str) -> etree._Element:
     return tree
 
 
-_BREAKING = {"br", "p", "div", "li", "tr", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5",
-             "h6", "blockquote", "section", "article", "header", "footer", "ul", "ol", "table"}
+_BREAKING = {
+    "br",
+    "p",
+    "div",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "ul",
+    "ol",
+    "table",
+}
 
 
 def _separate_blocks(tree: etree._Element) -> None:

@@ -133,6 +133,8 @@ def load_sites(path: Path) -> dict[str, SiteConfig]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SiteConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:  # a directory, no permission: the same one clear message
+        raise SiteConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     sites = data.get("sites", {})
     if not isinstance(sites, dict) or set(data) - {"sites"}:
         raise SiteConfigError(f"{path}: expected only [sites.NAME] tables")

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sqlite3
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.misc import load_object
 
 from crawler.items import Article, ArticlePage, ListingHit, PageError
 from crawler.state import CrawlState
@@ -28,6 +32,13 @@ from pipelines.urls import site_of
 logger = logging.getLogger(__name__)
 
 
+def extract_workers(value: Any) -> int:
+    """``auto`` (one per core, the default), or a number: 0 extracts in the crawl process."""
+    if value in (None, "", "auto"):
+        return os.cpu_count() or 1
+    return int(value)
+
+
 class ExtractArticles:
     """Runs ``process_page`` on each downloaded article page.
 
@@ -37,10 +48,18 @@ class ExtractArticles:
     and the pool replaces the worker.
     """
 
-    def __init__(self, crawler: Any, workers: int, timeout: float, options: Options) -> None:
+    def __init__(
+        self,
+        crawler: Any,
+        workers: int,
+        timeout: float,
+        options: Options,
+        extractor: Callable[..., Article | PageError] = process_page,
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.workers = workers
+        self.extractor = extractor
         self.timeout = timeout
         self.options = options
         self.pool: Any = None
@@ -48,14 +67,17 @@ class ExtractArticles:
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractArticles:
         s = crawler.settings
-        workers = s.getint("LISTINGS_EXTRACT_WORKERS", 0)
+        workers = extract_workers(s.get("LISTINGS_EXTRACT_WORKERS", "auto"))
         if workers < 0:
             raise NotConfigured("LISTINGS_EXTRACT_WORKERS must be 0 or more")
         boilerplate = DEFAULT_BOILERPLATE + tuple(s.getlist("LISTINGS_BOILERPLATE"))
         options = Options(
             min_chars=s.getint("LISTINGS_MIN_TEXT_CHARS", 200), boilerplate=boilerplate
         )
-        return cls(crawler, workers, s.getfloat("LISTINGS_EXTRACT_TIMEOUT", 30.0), options)
+        extractor = load_object(s.get("LISTINGS_EXTRACTOR") or "pipelines.process.process_page")
+        return cls(
+            crawler, workers, s.getfloat("LISTINGS_EXTRACT_TIMEOUT", 30.0), options, extractor
+        )
 
     def open_spider(self) -> None:
         if self.workers:
@@ -74,10 +96,13 @@ class ExtractArticles:
             return item
         site = CrawlState.of(self.crawler).site_for(site_of(item.url))
         if self.pool is None:
-            result = process_page(item, site, self.options)
+            try:
+                result = self.extractor(item, site, self.options)
+            except Exception as exc:  # a bug on one page: a row, not a lost URL
+                result = self._error(item, f"extraction failed: {type(exc).__name__}: {exc}")
         else:
             future = self.pool.schedule(
-                process_page, args=(item, site, self.options), timeout=self.timeout
+                self.extractor, args=(item, site, self.options), timeout=self.timeout
             )
             try:
                 result = await asyncio.wrap_future(future)
@@ -98,6 +123,18 @@ class ExtractArticles:
         )
 
 
+STORE_ERRORS = "listings/store_errors"
+
+
+def store_failed(crawler: Any, what: str, exc: Exception) -> DropItem:
+    """The first failure to write the dataset stops the crawl, with one clear line."""
+    if not crawler.stats.get_value(STORE_ERRORS):
+        logger.error("Could not store %s, the crawl stops: %s", what, exc)
+        deferred_from_coro(crawler.engine.close_spider_async(reason="store_error"))
+    crawler.stats.inc_value(STORE_ERRORS)
+    return DropItem(f"store failed: {exc}", log_level="DEBUG")
+
+
 class DeduplicateArticles:
     """One row per canonical URL over all crawls; near-duplicate text is marked."""
 
@@ -114,11 +151,14 @@ class DeduplicateArticles:
             return item
         state = CrawlState.of(self.crawler)
         index = state.index
-        fingerprint = simhash(item.text)
-        duplicate_of = index.near_duplicate_of(item.content_hash or "", fingerprint)
-        if not index.reserve(
-            item.url, item.content_hash or "", fingerprint, state.writer("articles").pending_name
-        ):
+        fingerprint = item.fingerprint if item.fingerprint is not None else simhash(item.text)
+        try:
+            duplicate_of = index.near_duplicate_of(item.content_hash or "", fingerprint)
+            pending = state.writer("articles").pending_name
+            reserved = index.reserve(item.url, item.content_hash or "", fingerprint, pending)
+        except (sqlite3.Error, OSError) as exc:  # the index shares DATA_DIR's disk
+            raise store_failed(self.crawler, "the state index", exc) from exc
+        if not reserved:
             self.stats.inc_value("listings/duplicates")
             raise DropItem(f"already stored: {item.url}")
         if duplicate_of and duplicate_of != item.url:
@@ -145,6 +185,8 @@ class WriteDataset:
         table = _TABLE_OF.get(type(item))
         if table is None:
             return item
+        if self.stats.get_value(STORE_ERRORS):  # stopping; the first error said why, once
+            raise DropItem("not stored: the dataset cannot be written", log_level="DEBUG")
         state = CrawlState.of(self.crawler)
         row = ItemAdapter(item).asdict()
         row["crawl_id"] = state.crawl_id
@@ -153,11 +195,8 @@ class WriteDataset:
         try:
             state.writer(table).write(row)
         except StorageError as exc:
-            self.stats.inc_value("listings/store_errors")
-            logger.error("Could not store a %s row, the crawl stops: %s", table, exc)
             state.writer(table).abort()
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
-            raise DropItem(f"store failed: {exc}") from exc
+            raise store_failed(self.crawler, f"a {table} row", exc) from exc
         self.stats.inc_value(f"listings/rows/{table}")
         return item
 

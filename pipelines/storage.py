@@ -247,7 +247,7 @@ def write_table_atomically(path: Path, table: pa.Table, *, row_group_rows: int =
 def _writer_alive(tmp: Path) -> bool:
     owner = tmp.name.rsplit("~", 1)[-1].removesuffix(".tmp")
     host, _, pid = owner.rpartition("-")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != socket.gethostname() or not (pid.isascii() and pid.isdigit()):
         return True  # another machine's writer: only age can tell
     try:
         os.kill(int(pid), 0)

@@ -63,9 +63,12 @@ def canonical_url(url: str, base: str | None = None) -> str:
     Raises BadURL for anything that is not http(s) with a host.
     """
     raw = (url or "").strip()
-    if base:
-        raw = urljoin(base, raw)
-    parts = urlsplit(safe_url_string(raw))
+    try:
+        if base:
+            raw = urljoin(base, raw)
+        parts = urlsplit(safe_url_string(raw))
+    except ValueError as exc:  # a port that is no number, an unbalanced IPv6 bracket
+        raise BadURL(f"not a valid URL: {url!r}") from exc
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise BadURL(f"not an http(s) URL: {url!r}")

@@ -13,13 +13,30 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT, read_meta
 
-ARTICLE_FIELDS = {"url", "title", "author", "published", "category", "tags", "text", "lang",
-                  "lang_prob", "code_blocks", "formulas", "content_hash"}
+ARTICLE_FIELDS = {
+    "url",
+    "title",
+    "author",
+    "published",
+    "category",
+    "tags",
+    "text",
+    "lang",
+    "lang_prob",
+    "code_blocks",
+    "formulas",
+    "content_hash",
+}
 
 
 def scrapy(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("layout", ["cnblogs", "news-gbk", "hexo-next"])
@@ -28,7 +45,9 @@ def test_cards_prints_the_expected_json_lines(layout: str) -> None:
     result = scrapy("cards", str(folder / "page.html"), "--url", read_meta(folder)["url"])
     assert result.returncode == 0, result.stderr
     got = [json.loads(line) for line in result.stdout.splitlines()]
-    want = [json.loads(line) for line in (folder / "expected.jsonl").read_text("utf-8").splitlines()]
+    want = [
+        json.loads(line) for line in (folder / "expected.jsonl").read_text("utf-8").splitlines()
+    ]
     assert got == want
 
 

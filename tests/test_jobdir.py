@@ -20,10 +20,28 @@ def test_pause_and_resume(serve: Any, tmp_path: Path) -> None:
     site, data, job = tmp_path / "site", tmp_path / "data", tmp_path / "job"
     build_site(site, posts(N), per_page=10)
     base, log = serve(site)
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "listings", "-a", f"start_urls={base}",
-           "-s", f"DATA_DIR={data}", "-s", f"JOBDIR={job}", "-s", "CONCURRENT_REQUESTS=1",
-           "-s", "DOWNLOAD_DELAY=0.1", "-s", "AUTOTHROTTLE_ENABLED=False"]
-    first = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "listings",
+        "-a",
+        f"start_urls={base}",
+        "-s",
+        f"DATA_DIR={data}",
+        "-s",
+        f"JOBDIR={job}",
+        "-s",
+        "CONCURRENT_REQUESTS=1",
+        "-s",
+        "DOWNLOAD_DELAY=0.1",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+    ]
+    first = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while sum(p.startswith("/posts/") for p in log) < 8:
         assert first.poll() is None and time.monotonic() < deadline

@@ -40,7 +40,9 @@ def test_next_link_to_an_empty_page_ends_the_walk(serve: Any, tmp_path: Path) ->
     )
     page2 = site / "page" / "2" / "index.html"
     page2.write_text(
-        page2.read_text("utf-8").replace("</main>", '<a class="next" href="/page/3/">下一页</a></main>'),
+        page2.read_text("utf-8").replace(
+            "</main>", '<a class="next" href="/page/3/">下一页</a></main>'
+        ),
         encoding="utf-8",
     )
     base, log = serve(site)

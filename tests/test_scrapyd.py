@@ -45,8 +45,12 @@ def test_deploy_and_schedule(serve: Any, tmp_path: Path) -> None:
         f"eggs_dir = {home}/eggs\nlogs_dir = {home}/logs\ndbs_dir = {home}/dbs\nitems_dir =\n"
         "max_proc = 1\npoll_interval = 0.5\n"
     )
-    server = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=home,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scrapyd"],
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     api = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 30
@@ -59,8 +63,13 @@ def test_deploy_and_schedule(serve: Any, tmp_path: Path) -> None:
                 time.sleep(0.3)
         # Deploy with scrapyd-deploy, as a user would, to a target pointing at this scrapyd.
         egg = tmp_path / "listings.egg"
-        build = subprocess.run(["scrapyd-deploy", f"--build-egg={egg}"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=180)
+        build = subprocess.run(
+            ["scrapyd-deploy", f"--build-egg={egg}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert build.returncode == 0, build.stderr
         deploy_dir = tmp_path / "deploy"
         deploy_dir.mkdir()
@@ -69,14 +78,24 @@ def test_deploy_and_schedule(serve: Any, tmp_path: Path) -> None:
         )
         deployed = subprocess.run(
             ["scrapyd-deploy", "local", "-p", "listings", "--version", "1", f"--egg={egg}"],
-            cwd=deploy_dir, capture_output=True, text=True, timeout=120,
+            cwd=deploy_dir,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert deployed.returncode == 0 and '"status": "ok"' in deployed.stdout + deployed.stderr, (
             deployed.stdout + deployed.stderr
         )
         assert call(api + "listspiders.json?project=listings")["spiders"] == ["listings"]
-        job = call(api + "schedule.json", {"project": "listings", "spider": "listings",
-                                           "start_urls": base, "setting": f"DATA_DIR={data}"})
+        job = call(
+            api + "schedule.json",
+            {
+                "project": "listings",
+                "spider": "listings",
+                "start_urls": base,
+                "setting": f"DATA_DIR={data}",
+            },
+        )
         assert job["status"] == "ok"
         deadline = time.monotonic() + 120
         while True:

@@ -113,8 +113,12 @@ class ListingsSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
         reason = f"HTTP {status}" if status else _describe(failure)
-        self.logger.info("Could not download %s: %s", request.url, reason)
-        yield self.error(request.url, "download", reason, status)
+        # The row names the URL the crawl was given, not where its redirects led.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if url != request.url:
+            reason = f"{reason} (redirected to {request.url})"
+        self.logger.info("Could not download %s: %s", url, reason)
+        yield self.error(url, "download", reason, status)
 
     @staticmethod
     def error(url: str, stage: str, reason: str, status: int | None = None) -> PageError:
