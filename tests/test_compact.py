@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -36,30 +37,44 @@ def test_compaction_keeps_every_row_and_readers_see_one_generation(
     files_before = len(list((data / "articles").glob("*.parquet")))
     assert files_before >= 5
 
-    # A reader counting rows in a loop while compaction swaps the files under it.
+    # Readers counting rows in a loop while compaction swaps the files under them: one goes
+    # through the table link, one reads the generation the link pointed to when it started.
     counts: list[int] = []
+    pinned_counts: list[int] = []
     failures: list[Exception] = []
     stop = threading.Event()
+    pinned = os.path.realpath(data / "articles")
 
     def reader() -> None:
         glob = f"{data}/articles/**/*.parquet"
+        con = duckdb.connect()  # one connection per thread
         while not stop.is_set():
             try:
-                query = duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')")
+                query = con.execute(f"SELECT count(*) FROM read_parquet('{glob}')")
                 counts.append(query.fetchall()[0][0])
-            except Exception as exc:  # collected: any failure fails the test
+            except duckdb.IOException as exc:  # listed before the swap, opened after it
                 failures.append(exc)
 
-    thread = threading.Thread(target=reader)
-    thread.start()
+    def pinned_reader() -> None:
+        con = duckdb.connect()
+        while not stop.is_set():
+            query = con.execute(f"SELECT count(*) FROM read_parquet('{pinned}/*.parquet')")
+            pinned_counts.append(query.fetchall()[0][0])
+
+    threads = [threading.Thread(target=reader), threading.Thread(target=pinned_reader)]
+    for thread in threads:
+        thread.start()
     # The replaced generation stays for the grace period: a reader mid-query still finds it.
     result = compact(data, "--keep-old", "60")
     stop.set()
-    thread.join()
+    for thread in threads:
+        thread.join()
     assert result.returncode == 0, result.stderr
     assert "articles: " in result.stdout
-    assert not failures, failures[:3]
+    # Never a missing or doubled row: a query sees all 40 or fails loudly (and is retried).
     assert counts and set(counts) == {40}, set(counts)
+    assert all("No such file" in str(exc) for exc in failures), failures[:3]
+    assert pinned_counts and set(pinned_counts) == {40}
     assert len(list((data / "articles").glob("*.parquet"))) == 1
     assert len(list(data.glob(".articles.g*"))) == 2
     # Past its grace period, the old generation goes at the next compaction.
