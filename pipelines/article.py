@@ -54,8 +54,6 @@ _CODE_TABLE_XPATH = (
     "//figure[contains(@class, 'highlight')] | //table[contains(@class, 'highlighttable')]"
     " | //table[contains(@class, 'hljs-ln')] | //table[contains(@class, 'lntable')]"
 )
-# Site sections that generators put in articleSection; they name a folder, not a category.
-_GENERIC_SECTIONS = {"post", "posts", "blog", "blogs", "article", "articles", "news", "entries"}
 _CALLOUT_XPATH = (
     "//div[not(.//div) and not(.//p) and (contains(@class, 'callout') or contains(@class, 'admonition')"
     " or contains(@class, 'notice') or contains(@class, 'alert') or contains(@class, 'tip'))]"
@@ -85,7 +83,6 @@ _SOFT_404 = re.compile(
     r"|文章不存在|已被删除",
     re.I,
 )
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—_·»]|::)\s+")
 
 
 @dataclass
@@ -115,11 +112,6 @@ class ArticleRecord:
 class NotAnArticle:
     url: str
     reason: str
-
-
-@dataclass(frozen=True)
-class Prepared:
-    tree: etree._Element
 
 
 # Markers put where code blocks and formulas were, counted and removed after extraction.
@@ -237,7 +229,7 @@ def _has(html: str, *markers: str) -> bool:
     return any(m in html for m in markers)
 
 
-def prepare_tree(tree: etree._Element, html: str | None = None) -> Prepared:
+def prepare_tree(tree: etree._Element, html: str | None = None) -> etree._Element:
     """The tree made ready for text extraction, in place (metadata is read before).
 
     Formulas become their TeX source (``$…$``, ``$$…$$`` for display), line-number
@@ -306,7 +298,7 @@ def prepare_tree(tree: etree._Element, html: str | None = None) -> Prepared:
     for pre in _outermost(tree.xpath("//body//pre")):
         # Counted where they end up: only code inside the main text is the article's.
         pre.text = f"{CODE_MARK}\n" + (pre.text or "")
-    return Prepared(tree)
+    return tree
 
 
 # --- step: main text --------------------------------------------------------------------
@@ -430,9 +422,7 @@ def extract_article(
     author = metadata.author(tree, ld)
     published = known.get("published") or metadata.published(tree, ld, site.tz)
     tags = metadata.tags(tree, ld, category)
-    raw, code_blocks, formulas = take_marks(
-        main_text(prepare_tree(tree, html).tree, url, site.body)
-    )
+    raw, code_blocks, formulas = take_marks(main_text(prepare_tree(tree, html), url, site.body))
     cleaned = clean_text(raw, boilerplate + site.boilerplate)
     # The page's own title line leaves the text whatever the card calls the article.
     text = _drop_title_line(_drop_title_line(cleaned.text, page_title), title)

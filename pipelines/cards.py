@@ -838,7 +838,3 @@ def detect_cards(
         next_url=find_next(tree, url, base, site) if cards else None,
         page_number=page_number_of(url),
     )
-
-
-def utc(dt: datetime | None) -> datetime | None:
-    return dt.astimezone(UTC) if dt else None
