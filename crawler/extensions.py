@@ -80,9 +80,13 @@ class CrawlRecord:
             logger.error("Could not write the crawls/ row: %s", exc)
         finally:
             state.release()
-        # A distributed worker may find all the work taken by the others: that is no failure.
+        # A distributed worker may find all the work taken by the others, or hand back the
+        # request it held when the queue drained: fetching nothing without a single error
+        # is no failure there.
         dequeued = get("scheduler/dequeued") + get("scheduler/dequeued/redis")
         failed = verdict(row["pages_fetched"], articles, errors, self.max_error_share)
+        if self.crawler.settings.get("REDIS_URL") and not (row["pages_fetched"] or errors):
+            failed = None
         failed = failed if dequeued else None
         if reason not in ("finished", "shutdown") and not failed:
             failed = f"the crawl ended early ({reason})"

@@ -337,8 +337,11 @@ def test_pushed_urls_and_the_next_run(serve: Any, tmp_path: Path, redis_url: str
     # keeps articles/ unique across runs: only the three new posts are downloaded.
     log.clear()
     build_site(site, posts(33), per_page=6)
-    codes = wait_all([worker(data, redis_url, "-a", f"start_urls={base}") for _ in range(2)])
-    assert codes == [0, 0]
+    logs = [tmp_path / f"next{i}.log" for i in range(2)]
+    codes = wait_all(
+        [worker(data, redis_url, "-a", f"start_urls={base}", log=path) for path in logs]
+    )
+    assert codes == [0, 0], "\n".join(p.read_text(errors="replace")[-2000:] for p in logs)
     assert sorted(article_gets(log)) == [f"/posts/post-{i:04d}/" for i in (31, 32, 33)]
     check_dataset(data, base, 33)
 
