@@ -125,7 +125,7 @@ class CrawlState:
             )
         return self.writers[table]
 
-    def _articles_committed(self, table: str, name: str, keys: list[dict[str, Any]]) -> None:
+    def _articles_committed(self, table: str, name: str) -> None:
         self.index.commit_file(name, name)
 
     def close(self) -> None:

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from pipelines.schema import TABLES, with_version
 
-OnCommit = Callable[[str, str, list[dict[str, Any]]], None]
+OnCommit = Callable[[str, str], None]
 
 # Temporary files name their writer, so a later run can tell a dead writer's leftovers
 # from the file a live worker on the same directory is still writing.
@@ -105,8 +105,8 @@ class TableWriter:
 
     Rows are buffered up to ``row_group_rows`` and then written as one row group,
     so memory is bounded by one row group whatever the crawl's size.
-    ``on_commit(table, file_name, rows_keys)`` is called after each file is in place
-    with the key columns of its rows (used to keep the state index in step).
+    ``on_commit(table, file_name)`` is called after each file is in place (used to keep the
+    state index in step).
     """
 
     def __init__(
@@ -119,7 +119,6 @@ class TableWriter:
         roll_rows: int = 5000,
         compression: str = "zstd",
         compression_level: int | None = 6,
-        key_columns: tuple[str, ...] = (),
         on_commit: OnCommit | None = None,
     ) -> None:
         # The prefix becomes part of file names: one plain name part, never a path.
@@ -137,13 +136,11 @@ class TableWriter:
         self.roll_rows = roll_rows
         self.compression = compression
         self.compression_level = compression_level
-        self.key_columns = key_columns
         self.on_commit = on_commit
         self._buffer: list[Mapping[str, Any]] = []
         self._writer: pq.ParquetWriter | None = None
         self._tmp: Path | None = None
         self._rows_in_file = 0
-        self._keys_in_file: list[dict[str, Any]] = []
         self._seq = 0
         self.rows_written = 0
         self.files_written: list[str] = []
@@ -186,7 +183,6 @@ class TableWriter:
             self._open().write_table(batch)
         except OSError as exc:
             raise StorageError(f"cannot write to {self._tmp}: {exc}") from exc
-        self._keys_in_file += [{k: r.get(k) for k in self.key_columns} for r in self._buffer]
         self._rows_in_file += len(self._buffer)
         self.rows_written += len(self._buffer)
         self._buffer = []
@@ -209,19 +205,17 @@ class TableWriter:
             raise StorageError(f"cannot finish {self.dir / name}: {exc}") from exc
         finally:
             self._writer = None
-        keys, self._keys_in_file = self._keys_in_file, []
         self._tmp = None
         self._rows_in_file = 0
         self._seq += 1
         self.files_written.append(name)
         if self.on_commit is not None:
-            self.on_commit(self.table, name, keys)
+            self.on_commit(self.table, name)
         return name
 
     def abort(self) -> None:
         """Drop the file in progress (used when the disk failed under it)."""
         self._buffer = []
-        self._keys_in_file = []
         if self._writer is not None:
             with contextlib.suppress(Exception):
                 self._writer.close()

@@ -31,7 +31,7 @@ def test_rows_go_out_in_row_groups_and_files_roll(tmp_path: Path) -> None:
         "c1",
         row_group_rows=10,
         roll_rows=30,
-        on_commit=lambda t, name, keys: committed.append(name),
+        on_commit=lambda t, name: committed.append(name),
     )
     for i in range(25):
         w.write(article(i))
