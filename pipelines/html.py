@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 
 import lxml.html
 from charset_normalizer import from_bytes
@@ -102,6 +103,31 @@ def _fits(body: bytes, enc: str | None, strict: bool = False) -> bool:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_LOCAL = threading.local()
+
+
+def _parser() -> lxml.html.HTMLParser:
+    """lxml.html's parser, with every element an ``HtmlElement`` chosen in C.
+
+    lxml.html's own lookup calls Python for each element touched, to give forms and
+    inputs their own classes; nothing here uses those, and it cost more than the parse.
+    One per thread: lxml parsers are not to be shared between threads.
+    """
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser()
+        parser.set_element_class_lookup(
+            etree.ElementDefaultClassLookup(
+                element=lxml.html.HtmlElement,
+                comment=lxml.html.HtmlComment,
+                pi=lxml.html.HtmlProcessingInstruction,
+                entity=lxml.html.HtmlEntity,
+            )
+        )
+        _LOCAL.parser = parser
+    return parser
+
+
 def parse_html(text: str) -> etree._Element:
     """An lxml tree of ``text``; an empty or unparsable page gives an empty ``<html>``."""
     if not text or not text.strip():
@@ -111,7 +137,7 @@ def parse_html(text: str) -> etree._Element:
     # Control characters no browser shows; lxml would refuse them in any text set later.
     text = _NOT_XML.sub("", text)
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=_parser())
     except (etree.ParserError, ValueError):
         return lxml.html.fromstring("<html><body></body></html>")
     _separate_blocks(tree)

@@ -11,7 +11,7 @@ from langdetect.lang_detect_exception import LangDetectException
 DetectorFactory.seed = 0
 
 # Enough prose for a stable answer; more only costs time.
-MAX_CHARS = 800
+MAX_CHARS = 400
 MIN_LETTERS = 12
 
 _TEX = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)

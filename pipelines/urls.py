@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -62,6 +63,29 @@ def canonical_url(url: str, base: str | None = None) -> str:
 
     Raises BadURL for anything that is not http(s) with a host.
     """
+    # Plain str keys: lxml's attribute strings would keep their whole tree alive in the cache.
+    url = str(url or "")
+    if base:
+        head = url.lstrip()[:8].lower()
+        if head.startswith(("http://", "https://")):
+            base = None  # the base changes nothing, and the key is the same on every page
+        elif head.startswith("/") and not head.startswith("//"):
+            base = _origin(str(base))  # only the base's scheme and host count
+    return _canonical(url, str(base) if base else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _origin(base: str) -> str:
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return base
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", "")) if parts.netloc else base
+
+
+# A listing page links each article several times and every page repeats its menus.
+@functools.lru_cache(maxsize=16384)
+def _canonical(url: str, base: str | None) -> str:
     raw = (url or "").strip()
     try:
         if base:
@@ -94,6 +118,11 @@ def canonical_url(url: str, base: str | None = None) -> str:
 
 def site_of(url: str) -> str:
     """The host name of a URL (the ``site`` column)."""
+    return _host(str(url))
+
+
+@functools.lru_cache(maxsize=8192)  # a listing page asks this of every link, twice
+def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
