@@ -9,8 +9,9 @@ from typing import Any
 
 from scrapy.utils.misc import load_object
 
+from crawler.state import dataset_of
 from pipelines.sites import SiteConfig, SiteConfigError, load_sites
-from pipelines.storage import StorageError, check_writable
+from pipelines.storage import StorageError
 from pipelines.urls import BadURL, canonical_url
 
 DEMO_START_URL = "http://demo.listings.invalid/"
@@ -138,9 +139,8 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
     if settings.get("LISTINGS_SITES_FILE") and not sites_path.is_file():
         raise ArgumentError(f"LISTINGS_SITES_FILE {str(sites_path)!r} does not exist")
     # Last, so that a wrong argument leaves nothing behind, not even an empty DATA_DIR.
-    data_dir = Path(settings.get("DATA_DIR", "data"))
     try:
-        check_writable(data_dir)
+        dataset_of(settings).check_writable()
     except StorageError as exc:
         raise ArgumentError(str(exc)) from None
     return CrawlPlan(urls, site)

@@ -11,7 +11,7 @@ from scrapy import signals
 
 from crawler.state import CrawlState
 from pipelines.schema import CRAWLS, with_version
-from pipelines.storage import StorageError, ensure_table_dir, write_table_atomically
+from pipelines.storage import StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class CrawlRecord:
             "Crawl %s starts at %s, writing to %s.",
             state.crawl_id,
             ", ".join(spider.start_urls) or "the shared queue",
-            state.data_dir,
+            state.dataset,
         )
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -71,11 +71,9 @@ class CrawlRecord:
             "errors": errors,
             "finish_reason": reason,
         }
-        target = state.data_dir / "crawls" / f"part-{state.crawl_id}.parquet"
         try:
-            ensure_table_dir(state.data_dir, "crawls")
             table = pa.Table.from_pylist([row], schema=with_version(CRAWLS))
-            write_table_atomically(target, table)
+            state.dataset.write_table("crawls", f"part-{state.crawl_id}.parquet", table)
         except (OSError, StorageError) as exc:
             logger.error("Could not write the crawls/ row: %s", exc)
         finally:
@@ -95,7 +93,7 @@ class CrawlRecord:
         summary = (
             f"Crawl {state.crawl_id} {reason}: {row['pages_fetched']} pages fetched, "
             f"{articles} new articles, {row['listing_hits']} listing hits, "
-            f"{row['duplicates']} duplicates, {errors} errors; dataset in {state.data_dir}."
+            f"{row['duplicates']} duplicates, {errors} errors; dataset in {state.dataset}."
         )
         logger.info(summary)
         if failed:

@@ -11,8 +11,12 @@ NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
 # --- dataset ---------------------------------------------------------------------------
-# Root of the dataset (articles/, listing_hits/, errors/, crawls/).
+# Root of the dataset (articles/, listing_hits/, errors/, crawls/): a path, or an object
+# store URI such as s3://bucket/prefix (see docs/distributed.md).
 DATA_DIR = os.environ.get("LISTINGS_DATA_DIR", "data")
+# Object stores only: the local directory for the index and the files being written;
+# empty means ~/.cache/listings/<hash of DATA_DIR>.
+LISTINGS_STATE_DIR = ""
 # Rows buffered per Parquet row group, and rows per file before a new file is started.
 PARQUET_ROW_GROUP_ROWS = 500
 PARQUET_ROLL_ROWS = 5000

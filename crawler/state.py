@@ -1,4 +1,4 @@
-"""What the components of one crawl share: its id, the dataset root, the state index,
+"""What the components of one crawl share: its id, the dataset, the state index,
 the site overrides and the table writers. One per crawler, made on first use."""
 
 from __future__ import annotations
@@ -10,17 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow.parquet as pq
-
 from pipelines.dedup import DatasetIndex, crawl_of_file, stored_by_other_crawl
 from pipelines.sites import GENERIC, SiteConfig, load_sites, site_for_host
-from pipelines.storage import (
-    DatasetLock,
-    TableWriter,
-    check_writable,
-    ensure_table_dir,
-    remove_stale_temporaries,
-)
+from pipelines.storage import Dataset, DatasetLock, TableWriter, open_dataset
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -38,9 +30,16 @@ def sites_file(settings: Any) -> Path:
     return Path(settings.get("LISTINGS_SITES_FILE") or DEFAULT_SITES_FILE)
 
 
+def dataset_of(settings: Any) -> Dataset:
+    """``DATA_DIR``: a path, or an object store URI (StorageError if it is neither)."""
+    return open_dataset(
+        str(settings.get("DATA_DIR", "data")), settings.get("LISTINGS_STATE_DIR") or None
+    )
+
+
 @dataclass
 class CrawlState:
-    data_dir: Path
+    dataset: Dataset
     crawl_id: str
     started: datetime
     sites: dict[str, SiteConfig]
@@ -57,7 +56,7 @@ class CrawlState:
             settings = crawler.settings
             started = datetime.now(UTC)
             state = cls(
-                data_dir=Path(settings.get("DATA_DIR", "data")),
+                dataset=dataset_of(settings),
                 crawl_id=settings.get("LISTINGS_CRAWL_ID") or new_crawl_id(started),
                 started=started,
                 sites=load_sites(sites_file(settings)),
@@ -76,8 +75,9 @@ class CrawlState:
         """Ids of earlier crawls that ran to their end (a killed one left no crawls/ row)."""
         if self._finished is None:
             self._finished = set()
-            for f in (self.data_dir / "crawls").glob("*.parquet"):
-                for row in pq.read_table(f, columns=["crawl_id", "finish_reason"]).to_pylist():
+            for name in self.dataset.files("crawls"):
+                table = self.dataset.read("crawls", name, ["crawl_id", "finish_reason"])
+                for row in table.to_pylist():
                     if row["finish_reason"] == "finished":
                         self._finished.add(row["crawl_id"])
         return self._finished
@@ -97,18 +97,13 @@ class CrawlState:
     def index(self) -> DatasetIndex:
         """Which articles are stored: embedded SQLite, or shared in Redis for many workers."""
         if self._index is None:
-            check_writable(self.data_dir)
-            remove_stale_temporaries(self.data_dir)
-            self._lock = DatasetLock(self.data_dir)
-            self._lock.shared()
-            for table in ("articles", "listing_hits", "errors", "crawls"):
-                ensure_table_dir(self.data_dir, table)
+            self._lock = self.dataset.open_for_writing()
             if self.redis_url:
                 from pipelines.redis_index import RedisIndex
 
-                self._index = RedisIndex(self.redis_url, self.data_dir)
+                self._index = RedisIndex(self.redis_url, self.dataset)
             else:
-                self._index = DatasetIndex(self.data_dir)
+                self._index = DatasetIndex(self.dataset)
             self._index.reconcile()
         return self._index
 
@@ -116,7 +111,7 @@ class CrawlState:
         if table not in self.writers:
             on_commit = self._articles_committed if table == "articles" else None
             self.writers[table] = TableWriter(
-                self.data_dir,
+                self.dataset,
                 table,
                 self.crawl_id,
                 row_group_rows=self.row_group_rows,

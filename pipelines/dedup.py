@@ -1,9 +1,10 @@
 """Deduplication: which articles the dataset already holds, and near-duplicate text.
 
-The index is an embedded SQLite file under ``DATA_DIR/_state/`` derived from the
-Parquet files themselves: at every start it is reconciled with the files on disk
-(new files are read in, vanished ones dropped, rows of a killed run's unfinished
-file forgotten), so it can never disagree with the dataset for long.
+The index is an embedded SQLite file under ``DATA_DIR/_state/`` (for an object store, in
+the local state directory) derived from the Parquet files themselves: at every start it is
+reconciled with the files listed in the dataset (new files are read in, vanished ones
+dropped, rows of a killed run's unfinished file forgotten), so it can never disagree with
+the dataset for long.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
+
+from pipelines.storage import Dataset, open_dataset
 
 SIMHASH_BITS = 64
 NEAR_DUPLICATE_DISTANCE = 3
@@ -67,9 +69,9 @@ class DatasetIndex:
 
     PENDING = "pending:"
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        state = root / "_state"
+    def __init__(self, root: Path | str | Dataset) -> None:
+        self.dataset = open_dataset(root)
+        state = self.dataset.state_dir
         state.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(state / "index.sqlite", isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -97,7 +99,7 @@ class DatasetIndex:
     def reconcile(self) -> tuple[int, int]:
         """Sync with ``articles/*.parquet``; returns (files read in, files dropped)."""
         self.db.execute("DELETE FROM articles WHERE file LIKE ?", (self.PENDING + "%",))
-        on_disk = {p.name for p in (self.root / "articles").glob("*.parquet")}
+        on_disk = set(self.dataset.files("articles"))
         known = {r[0] for r in self.db.execute("SELECT name FROM files")}
         gone = known - on_disk
         for name in gone:
@@ -107,9 +109,7 @@ class DatasetIndex:
             self.db.execute("COMMIT")
         added = sorted(on_disk - known)
         for name in added:
-            table = pq.read_table(
-                self.root / "articles" / name, columns=["url", "text", "content_hash"]
-            )
+            table = self.dataset.read("articles", name, ["url", "text", "content_hash"])
             rows = [
                 (r["url"], r["content_hash"], simhash(r["text"] or "")) for r in table.to_pylist()
             ]

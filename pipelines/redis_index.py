@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import redis
 
 from pipelines.dedup import (
@@ -40,6 +39,7 @@ from pipelines.dedup import (
     simhash,
     stored_by_other_crawl,
 )
+from pipelines.storage import Dataset, open_dataset
 
 logger = logging.getLogger(__name__)
 
@@ -252,8 +252,8 @@ class RedisIndex:
     CLAIM = "~"
     PENDING = DatasetIndex.PENDING
 
-    def __init__(self, url: str, root: Path, *, prefix: str = INDEX) -> None:
-        self.root = root
+    def __init__(self, url: str, root: Path | str | Dataset, *, prefix: str = INDEX) -> None:
+        self.dataset = open_dataset(root)
         self.prefix = prefix
         self.redis: redis.Redis = redis.Redis.from_url(url, decode_responses=True)
         self._reserve = self.redis.register_script(_RESERVE)
@@ -278,7 +278,7 @@ class RedisIndex:
         """
         with self._lock("reconcile"):
             self._purge(args=[self.prefix, ALIVE_PREFIX, WORKERS_KEY])
-            on_disk = {p.name for p in (self.root / "articles").glob("*.parquet")}
+            on_disk = set(self.dataset.files("articles"))
             known = set(self.redis.smembers(self.prefix + "files"))
             gone = known - on_disk
             for name in gone:
@@ -289,9 +289,7 @@ class RedisIndex:
         return len(added), len(gone)
 
     def _ingest_file(self, name: str) -> None:
-        table = pq.read_table(
-            self.root / "articles" / name, columns=["url", "text", "content_hash"]
-        )
+        table = self.dataset.read("articles", name, ["url", "text", "content_hash"])
         args: list[str] = []
         for row in table.to_pylist():
             args += [row["url"], _signature(row["content_hash"], simhash(row["text"] or ""))]

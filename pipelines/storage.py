@@ -3,6 +3,11 @@
 A file is written under a hidden temporary name (``.part-….parquet~HOST-PID.tmp``, which no
 reader globs or scans) and renamed into place only once it is complete, so a reader
 sees a whole file or none, even after ``kill -9``.
+
+Where the files go is a ``Dataset``: ``open_dataset(DATA_DIR)`` gives a ``LocalDataset`` for
+a path (a local or shared filesystem) or an ``ObjectStoreDataset`` (``pipelines/objectstore.py``)
+for a URI such as ``s3://bucket/prefix``. The writer only asks it for a local file to write
+and hands the finished file back to be published.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import socket
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -100,6 +107,128 @@ def check_writable(root: Path) -> None:
         ) from exc
 
 
+class Dataset(ABC):
+    """Where the tables live: what a crawl needs of a local directory or an object store."""
+
+    state_dir: Path  # on local disk: the SQLite index and the like, never data
+
+    @abstractmethod
+    def check_writable(self) -> None:
+        """Raise StorageError with a readable reason if the dataset cannot be written."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def open_for_writing(self) -> DatasetLock | None:
+        """Ready for a crawl: dead writers' leftovers removed, the shared lock held if any."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def table_location(self, table: str) -> Path | str:
+        raise NotImplementedError
+
+    @abstractmethod
+    def files(self, table: str) -> list[str]:
+        """Names of the table's committed data files."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def read(self, table: str, name: str, columns: list[str]) -> pa.Table:
+        raise NotImplementedError
+
+    @abstractmethod
+    def spool_path(self, table: str, name: str) -> Path:
+        """The local file that ``name`` is written to until it is published."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def publish(self, table: str, spool: Path, name: str) -> None:
+        """Make the finished ``spool`` file visible as ``table/name``, whole or not at all."""
+        raise NotImplementedError
+
+    def discard(self, spool: Path) -> None:
+        with contextlib.suppress(OSError):
+            spool.unlink()
+
+    def write_table(self, table: str, name: str, data: pa.Table) -> None:
+        """Write a whole (small) table as one file, published atomically."""
+        spool = self.spool_path(table, name)
+        try:
+            pq.write_table(data, spool, compression="zstd", compression_level=6)
+        except OSError as exc:
+            self.discard(spool)
+            raise StorageError(f"cannot write {spool}: {exc}") from exc
+        self.publish(table, spool, name)
+
+
+class LocalDataset(Dataset):
+    """A directory: table links to generations, rename to commit, flock against compaction."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.state_dir = root / "_state"
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+    def check_writable(self) -> None:
+        check_writable(self.root)
+
+    def open_for_writing(self) -> DatasetLock:
+        check_writable(self.root)
+        remove_stale_temporaries(self.root)
+        lock = DatasetLock(self.root)
+        lock.shared()
+        for table in TABLES:
+            ensure_table_dir(self.root, table)
+        return lock
+
+    def table_location(self, table: str) -> Path:
+        return self.root / table
+
+    def files(self, table: str) -> list[str]:
+        return sorted(p.name for p in (self.root / table).glob("*.parquet"))
+
+    def read(self, table: str, name: str, columns: list[str]) -> pa.Table:
+        return pq.read_table(self.root / table / name, columns=columns)
+
+    def spool_path(self, table: str, name: str) -> Path:
+        return ensure_table_dir(self.root, table) / f".{name}~{_OWNER}.tmp"
+
+    def publish(self, table: str, spool: Path, name: str) -> None:
+        target = self.root / table / name
+        try:
+            with open(spool, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(spool, target)
+            _fsync_dir(target.parent)
+        except OSError as exc:
+            raise StorageError(f"cannot finish {target}: {exc}") from exc
+
+
+# "s3://…", "gs://…", "file://…": anything else is a path.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def open_dataset(data_dir: str | Path | Dataset, state_dir: str | Path | None = None) -> Dataset:
+    """The dataset at ``DATA_DIR``: a path, or a URI of a filesystem pyarrow knows.
+
+    ``state_dir`` (``LISTINGS_STATE_DIR``) is only used by object stores; a local dataset
+    keeps its state in ``DATA_DIR/_state`` as it always did.
+    """
+    if isinstance(data_dir, Dataset):
+        return data_dir
+    if isinstance(data_dir, Path) or not _URI.match(data_dir):
+        return LocalDataset(Path(data_dir))
+    from pyarrow.fs import LocalFileSystem
+
+    from pipelines.objectstore import ObjectStoreDataset, filesystem
+
+    fs, path = filesystem(data_dir)
+    if isinstance(fs, LocalFileSystem):  # file:///srv/crawls
+        return LocalDataset(Path(path))
+    return ObjectStoreDataset(data_dir, fs, path, state_dir)
+
+
 class TableWriter:
     """Appends rows of one table; rolls to a new file every ``roll_rows`` rows.
 
@@ -111,7 +240,7 @@ class TableWriter:
 
     def __init__(
         self,
-        root: Path,
+        root: Path | str | Dataset,
         table: str,
         file_prefix: str,
         *,
@@ -130,7 +259,8 @@ class TableWriter:
             raise StorageError(f"not a valid file name prefix: {file_prefix!r}")
         self.table = table
         self.schema = with_version(TABLES[table])
-        self.dir = root / table
+        self.dataset = open_dataset(root)
+        self.dir = self.dataset.table_location(table)
         self.file_prefix = file_prefix
         self.row_group_rows = row_group_rows
         self.roll_rows = roll_rows
@@ -161,8 +291,7 @@ class TableWriter:
     def _open(self) -> pq.ParquetWriter:
         if self._writer is None:
             try:
-                ensure_table_dir(self.dir.parent, self.table)
-                self._tmp = self.dir / f".{self.pending_name}~{_OWNER}.tmp"
+                self._tmp = self.dataset.spool_path(self.table, self.pending_name)
                 self._writer = pq.ParquetWriter(
                     self._tmp,
                     self.schema,
@@ -190,21 +319,19 @@ class TableWriter:
             self.commit()
 
     def commit(self) -> str | None:
-        """Close the current file and move it into place; returns its name."""
+        """Close the current file and publish it; returns its name."""
         self._flush_buffer()
         if self._writer is None or self._tmp is None:
             return None
         name = self.pending_name
         try:
             self._writer.close()
-            with open(self._tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(self._tmp, self.dir / name)
-            _fsync_dir(self.dir)
         except OSError as exc:
-            raise StorageError(f"cannot finish {self.dir / name}: {exc}") from exc
+            raise StorageError(f"cannot finish {self._tmp}: {exc}") from exc
         finally:
             self._writer = None
+        # On failure the file stays in _tmp for abort() (or the next run) to remove.
+        self.dataset.publish(self.table, self._tmp, name)
         self._tmp = None
         self._rows_in_file = 0
         self._seq += 1
@@ -221,21 +348,8 @@ class TableWriter:
                 self._writer.close()
             self._writer = None
         if self._tmp is not None:
-            with contextlib.suppress(OSError):
-                self._tmp.unlink()
+            self.dataset.discard(self._tmp)
             self._tmp = None
-
-
-def write_table_atomically(path: Path, table: pa.Table, *, row_group_rows: int = 10_000) -> None:
-    """Write a whole table to ``path`` via a temporary name (for small tables and compaction)."""
-    tmp = path.with_name(f".{path.name}~{_OWNER}.tmp")
-    pq.write_table(
-        table, tmp, compression="zstd", compression_level=6, row_group_size=row_group_rows
-    )
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
 
 
 def _writer_alive(tmp: Path) -> bool:
@@ -252,22 +366,21 @@ def _writer_alive(tmp: Path) -> bool:
     return True
 
 
-def remove_stale_temporaries(root: Path, older_than: float = 6 * 3600) -> int:
-    """Delete temporary files left by a killed crawl; they were never part of the dataset.
-
-    A file is stale when its writer (named in the file) is a dead process on this host,
-    or when it has not been touched for ``older_than`` seconds.
-    """
+def remove_dead_writers_files(temporaries: Iterable[Path], older_than: float) -> int:
+    """Delete the temporary files whose writer (named in the file) is a dead process on
+    this host, or that have not been touched for ``older_than`` seconds."""
     limit = time.time() - older_than
     removed = 0
-    for table in TABLES:
-        d = root / table
-        if not d.is_dir():
-            continue
-        for tmp in d.glob(".*.tmp"):
-            with contextlib.suppress(OSError):
-                if _writer_alive(tmp) and tmp.stat().st_mtime > limit:
-                    continue
-                tmp.unlink()
-                removed += 1
+    for tmp in temporaries:
+        with contextlib.suppress(OSError):
+            if _writer_alive(tmp) and tmp.stat().st_mtime > limit:
+                continue
+            tmp.unlink()
+            removed += 1
     return removed
+
+
+def remove_stale_temporaries(root: Path, older_than: float = 6 * 3600) -> int:
+    """Delete temporary files left by a killed crawl; they were never part of the dataset."""
+    dirs = [root / table for table in TABLES if (root / table).is_dir()]
+    return remove_dead_writers_files((tmp for d in dirs for tmp in d.glob(".*.tmp")), older_than)

@@ -19,7 +19,7 @@ from tests.test_crawl_e2e import crawl, table
 SMALL = ["-s", "PARQUET_ROW_GROUP_ROWS=3", "-s", "PARQUET_ROLL_ROWS=4"]
 
 
-def compact(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def compact(data: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "scrapy", "compact", "-s", f"DATA_DIR={data}", *args]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
 

@@ -23,7 +23,9 @@ MANIFEST = json.loads((DEMO / "manifest.json").read_text("utf-8")) if DEMO.exist
 pytestmark = pytest.mark.skipif(MANIFEST is None, reason="demo site not built")
 
 
-def crawl(*args: str, data_dir: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+def crawl(
+    *args: str, data_dir: Path | str, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "scrapy", "crawl", "listings", *args, "-s", f"DATA_DIR={data_dir}"]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)

@@ -100,7 +100,7 @@ def redis_url(redis_home: str) -> Iterator[str]:
 
 
 def worker(
-    data: Path, redis_url: str, *args: str, log: Path | None = None
+    data: Path | str, redis_url: str, *args: str, log: Path | None = None
 ) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "scrapy", "crawl", "listings"]
     # Later -s options win: ``args`` may override FAST.

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.state import dataset_of
 from pipelines.compact import CompactionError, compact_table
 from pipelines.dedup import DatasetIndex
 from pipelines.schema import TABLES
-from pipelines.storage import DatasetLock
+from pipelines.storage import DatasetLock, LocalDataset, StorageError
 
 
 class Command(ScrapyCommand):
@@ -40,7 +40,22 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        root = Path(self.settings.get("DATA_DIR", "data"))
+        try:
+            dataset = dataset_of(self.settings)
+        except StorageError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        # Compaction swaps a table link under a file lock: an object store has neither.
+        if not isinstance(dataset, LocalDataset):
+            print(
+                f"Error: DATA_DIR {dataset} is an object store; scrapy compact works only on a "
+                "local or shared filesystem",
+                file=sys.stderr,
+            )
+            self.exitcode = 2
+            return
+        root = dataset.root
         if not (root / "_state").is_dir():
             print(f"Error: {root} holds no dataset", file=sys.stderr)
             self.exitcode = 1
