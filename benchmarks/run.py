@@ -45,6 +45,8 @@ SPEED_SETTINGS = {
     "LOG_LEVEL": "INFO",
     # The 100,000-article site has about 6,700 listing pages; the default bound is 1,000.
     "LISTINGS_MAX_PAGES": "1000000",
+    # ... and 106,700 pages on one host, past the default per-host bound of 50,000.
+    "LISTINGS_MAX_REQUESTS_PER_HOST": "0",
 }
 TRAFILATURA_CONFIG = """\
 [DEFAULT]

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+
 from pipelines.dedup import DatasetIndex, crawl_of_file, stored_by_other_crawl
 from pipelines.sites import GENERIC, SiteConfig, load_sites, site_for_host
 from pipelines.storage import Dataset, DatasetLock, TableWriter, open_dataset
@@ -53,6 +55,9 @@ class CrawlState:
     def of(cls, crawler: Crawler) -> CrawlState:
         state = _STATES.get(crawler)
         if state is None:
+            # The writer's row groups come and go; pyarrow's default allocator keeps what
+            # they freed (about 25 MB of the crawl process), the system one returns it.
+            pa.set_memory_pool(pa.system_memory_pool())
             settings = crawler.settings
             started = datetime.now(UTC)
             state = cls(
