@@ -59,18 +59,22 @@ _LOCK_SECONDS = 60
 # single Redis server (not Redis Cluster), as scrapy-redis itself does.
 _LUA_PRELUDE = """
 local P = ARGV[1]
+-- op is SADD or SREM: the url in or out of its hash set and band sets.
+local function signature_sets(op, url, sig)
+  local i = 0
+  for tok in string.gmatch(sig, '%S+') do
+    if i == 0 and tok ~= '-' then
+      redis.call(op, P .. 'h:' .. tok, url)
+    elseif i >= 2 then
+      redis.call(op, P .. 'b:' .. (i - 2) .. ':' .. tok, url)
+    end
+    i = i + 1
+  end
+end
 local function forget(url)
   local sig = redis.call('HGET', P .. 'sig', url)
   if sig then
-    local i = 0
-    for tok in string.gmatch(sig, '%S+') do
-      if i == 0 and tok ~= '-' then
-        redis.call('SREM', P .. 'h:' .. tok, url)
-      elseif i >= 2 then
-        redis.call('SREM', P .. 'b:' .. (i - 2) .. ':' .. tok, url)
-      end
-      i = i + 1
-    end
+    signature_sets('SREM', url, sig)
     redis.call('HDEL', P .. 'sig', url)
   end
   local cur = redis.call('HGET', P .. 'url', url)
@@ -87,15 +91,7 @@ end
 local function remember(url, state, sig)
   redis.call('HSET', P .. 'url', url, state)
   redis.call('HSET', P .. 'sig', url, sig)
-  local i = 0
-  for tok in string.gmatch(sig, '%S+') do
-    if i == 0 and tok ~= '-' then
-      redis.call('SADD', P .. 'h:' .. tok, url)
-    elseif i >= 2 then
-      redis.call('SADD', P .. 'b:' .. (i - 2) .. ':' .. tok, url)
-    end
-    i = i + 1
-  end
+  signature_sets('SADD', url, sig)
 end
 """
 
