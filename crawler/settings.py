@@ -65,6 +65,9 @@ REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote-control server (aiohttp, a port, a job file in the home directory):
+# off for unattended crawls, -s REMOTE_CONTROL_ENABLED=True to use it.
+REMOTE_CONTROL_ENABLED = False
 HTTPERROR_ALLOW_ALL = False
 # Seconds before the first retry of a failed page, doubled at each retry, at most the max.
 LISTINGS_RETRY_BACKOFF = 1.0
@@ -81,6 +84,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.guards.RequestGuard": 60,
     # Redirects checked and Retry-After read before redirects and retries are handled.
     "crawler.guards.ResponseGuard": 650,
+    # Meta-refresh redirects without decoding every page whole to look for them.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.RawMetaRefreshMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.KnownArticlesMiddleware": 950,

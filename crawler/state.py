@@ -10,11 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from pipelines.dedup import DatasetIndex, crawl_of_file, stored_by_other_crawl
 from pipelines.sites import GENERIC, SiteConfig, load_sites, site_for_host
-from pipelines.storage import Dataset, DatasetLock, TableWriter, open_dataset
+from pipelines.storage import (
+    Dataset,
+    DatasetLock,
+    TableWriter,
+    lean_arrow_for_writing,
+    open_dataset,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -55,9 +59,7 @@ class CrawlState:
     def of(cls, crawler: Crawler) -> CrawlState:
         state = _STATES.get(crawler)
         if state is None:
-            # The writer's row groups come and go; pyarrow's default allocator keeps what
-            # they freed (about 25 MB of the crawl process), the system one returns it.
-            pa.set_memory_pool(pa.system_memory_pool())
+            lean_arrow_for_writing()
             settings = crawler.settings
             started = datetime.now(UTC)
             state = cls(

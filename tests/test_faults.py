@@ -37,6 +37,7 @@ from crawler.guards import (
     resolved_refusal,
 )
 from crawler.items import PageError
+from crawler.middlewares import RawMetaRefreshMiddleware
 from tests.conftest import ROOT
 from tests.faultserver import (
     FaultServer,
@@ -357,6 +358,51 @@ def test_response_guard_refuses_public_to_private_redirects() -> None:
             guard.process_response(request, response)
     ok = HtmlResponse(request.url, status=301, headers={"Location": "/post/2/"}, request=request)
     assert guard.process_response(request, ok) is ok
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding", "redirected"),
+    [
+        ("<html><head><title>post</title></head><body>{}</body></html>", "utf-8", False),
+        (
+            '<html><head><meta http-equiv="Refresh" content="0;url=/b/"></head></html>',
+            "utf-8",
+            True,
+        ),
+        (
+            '<html><head><meta http-equiv="refresh" content="0;url=/b/"></head></html>',
+            "utf-16",
+            True,
+        ),
+        # "refresh" in the text but no tag: decoded, looked at, left alone.
+        ("<html><body><p>Press refresh.</p>{}</body></html>", "utf-8", False),
+    ],
+)
+def test_meta_refresh_is_looked_for_in_raw_bytes_first(
+    monkeypatch: pytest.MonkeyPatch, body: str, encoding: str, redirected: bool
+) -> None:
+    import scrapy.http.response.text as text_module
+
+    decoded: list[int] = []
+    real = text_module.html_to_unicode
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        decoded.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(text_module, "html_to_unicode", spy)
+    middleware = RawMetaRefreshMiddleware.from_crawler(get_crawler(settings_dict={}))
+    request = Request("http://blog.example.com/a/")
+    page = body.format("汉字 " * 3000).encode(encoding)
+    response = HtmlResponse(request.url, body=page, encoding=encoding, request=request)
+    out = middleware.process_response(request, response)
+    if redirected:
+        # (Scrapy keeps a UTF-16 page's BOM in the query: its behaviour, unchanged here.)
+        assert isinstance(out, Request) and out.url.startswith("http://blog.example.com/b/")
+    else:
+        assert out is response
+    # A page whose first bytes never say "refresh" is not decoded.
+    assert bool(decoded) == (b"refresh" in page.lower() or encoding != "utf-8")
 
 
 def test_link_guard_depth_limit_stops_paging_not_articles() -> None:

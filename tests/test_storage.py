@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from pipelines.dedup import DatasetIndex, simhash
 from pipelines.schema import METADATA_KEY, TABLES
 from pipelines.storage import StorageError, TableWriter, check_writable
+from tests.conftest import ROOT
 
 
 def article(i: int, text: str = "正文") -> dict:
@@ -49,6 +52,37 @@ def test_rows_go_out_in_row_groups_and_files_roll(tmp_path: Path) -> None:
     assert table.num_rows == 65
     assert table.schema.remove_metadata() == TABLES["articles"].remove_metadata()
     assert pq.read_schema(files[0]).metadata[METADATA_KEY] == b"1"
+
+
+LEAN_WRITER = """
+import sys
+from datetime import UTC, datetime
+from pipelines.storage import TableWriter, lean_arrow_for_writing
+lean_arrow_for_writing()
+w = TableWriter(sys.argv[1], "errors", "c1", row_group_rows=2)
+for i in range(5):
+    w.write({"url": f"u{i}", "stage": "extract", "error": "x", "at": datetime.now(UTC), "status": i})
+w.commit()
+print("pandas imported while writing:", "pandas" in sys.modules)
+import pyarrow.dataset as ds
+frame = ds.dataset(sys.argv[1] + "/errors").to_table().to_pandas()
+print("rows read with pandas:", len(frame), list(frame["status"]))
+"""
+
+
+def test_the_crawl_writer_does_not_import_pandas(tmp_path: Path) -> None:
+    pytest.importorskip("pandas")
+    done = subprocess.run(
+        [sys.executable, "-c", LEAN_WRITER, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert done.stdout.splitlines() == [
+        "pandas imported while writing: False",
+        "rows read with pandas: 5 [0, 1, 2, 3, 4]",
+    ]
 
 
 def test_null_in_first_batch_keeps_declared_types(tmp_path: Path) -> None:
