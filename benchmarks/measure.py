@@ -91,8 +91,14 @@ def run(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     time_limit: float | None = None,
+    stop_signal: int = signal.SIGINT,
 ) -> Measured:
-    """Run ``command`` to its end (or SIGINT it at ``time_limit`` and let it shut down)."""
+    """Run ``command`` to its end, or send ``stop_signal`` at ``time_limit``.
+
+    SIGINT lets Scrapy finish what is in flight and close its files. A command that does
+    not stop on it (trafilatura's process pool) gets SIGTERM instead: its rate is then
+    over the time it was allowed, not over a shutdown that goes on working.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     with log.open("wb") as out:
@@ -108,13 +114,16 @@ def run(
         sampler = _Sampler(proc)
         sampler.start()
         stopped = False
+        at_stop = (0.0, 0.0)
         try:
             proc.wait(timeout=time_limit)
         except psutil.TimeoutExpired:
             stopped = True
-            os.killpg(proc.pid, signal.SIGINT)  # Scrapy: finish in-flight work, close files
+            # Processes killed with their parent are never reaped into RUSAGE_CHILDREN.
+            at_stop = tree_cpu_times(proc.pid)
+            os.killpg(proc.pid, stop_signal)
             try:
-                proc.wait(timeout=300)
+                proc.wait(timeout=300 if stop_signal == signal.SIGINT else 30)
             except psutil.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -122,13 +131,16 @@ def run(
         sampler.stop.set()
         sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    if stopped and stop_signal != signal.SIGINT:
+        user, system = max(user, at_stop[0]), max(system, at_stop[1])
     mb = 2**20
     return Measured(
         command=command,
         returncode=proc.returncode,
         wall_s=round(wall, 2),
-        cpu_user_s=round(after.ru_utime - before.ru_utime, 2),
-        cpu_sys_s=round(after.ru_stime - before.ru_stime, 2),
+        cpu_user_s=round(user, 2),
+        cpu_sys_s=round(system, 2),
         peak_rss_tree_mb=round(sampler.peak_rss / mb, 1),
         peak_pss_tree_mb=round(sampler.peak_pss / mb, 1),
         peak_rss_main_mb=round(sampler.peak_main / mb, 1),
@@ -138,21 +150,27 @@ def run(
     )
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User+system CPU seconds of a live process and its children (for the web server)."""
+def tree_cpu_times(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of a live process tree, its reaped children included."""
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0.0
-    total = 0.0
+        return 0.0, 0.0
+    user = system = 0.0
     for p in procs:
         try:
             t = p.cpu_times()
         except psutil.Error:
             continue
-        total += t.user + t.system
-    return total
+        user += t.user + t.children_user
+        system += t.system + t.children_system
+    return user, system
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User+system CPU seconds of a live process tree (for the web server)."""
+    return sum(tree_cpu_times(pid))
 
 
 def machine_busy_seconds() -> float:

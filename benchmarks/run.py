@@ -18,8 +18,10 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -238,9 +240,14 @@ def run_variant(
         raise ValueError(name)
     nginx_cpu = measure.tree_cpu_seconds(server.proc.pid) if server.proc else 0.0
     busy = measure.machine_busy_seconds()
-    cwd = REPO if name != "bare" else out
+    # Scrapy looks for scrapy.cfg upwards from its working directory: the bare spider runs
+    # outside the repository, so that none of the project's settings or components load.
+    cwd = REPO if name != "bare" else Path(tempfile.mkdtemp(prefix="listings-bare-"))
     print(f"  {name}: {' '.join(cmd)}", flush=True)
-    m = measure.run(cmd, log, cwd=cwd, env=env, time_limit=time_limit)
+    stop = signal.SIGTERM if name.startswith("trafilatura") else signal.SIGINT
+    m = measure.run(cmd, log, cwd=cwd, env=env, time_limit=time_limit, stop_signal=stop)
+    if name == "bare":
+        shutil.rmtree(cwd, ignore_errors=True)
     nginx_cpu = (measure.tree_cpu_seconds(server.proc.pid) if server.proc else 0.0) - nginx_cpu
     busy = measure.machine_busy_seconds() - busy
     result: dict[str, Any] = {"variant": name, **m.to_json(), "nginx_cpu_s": round(nginx_cpu, 2)}

@@ -27,6 +27,7 @@ DISTRIBUTED_SETTINGS: dict[str, Any] = {
     "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
 }
 WORKER_EXTENSION = "crawler.distributed.DistributedWorker"
+EMBEDDED_DUPEFILTER = "crawler.dupefilter.DiskDupeFilter"
 
 
 class DistributedCrawl:
@@ -43,6 +44,11 @@ class DistributedCrawl:
             )
         for name, value in DISTRIBUTED_SETTINGS.items():
             settings.set(name, value, priority="addon")
+        # The embedded filter is a project setting, which outranks an add-on's: replace it
+        # here, as the workers must share the seen-set in Redis.
+        if settings.get("DUPEFILTER_CLASS") == EMBEDDED_DUPEFILTER:
+            dupefilter = DISTRIBUTED_SETTINGS["DUPEFILTER_CLASS"]
+            settings.set("DUPEFILTER_CLASS", dupefilter, priority="project")
         extensions = settings.getdict("EXTENSIONS")
         # Before CrawlRecord (100): a worker without start URLs is known as such when the
         # crawl's first log line and its crawls/ row are written.

@@ -63,6 +63,8 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
+# Request fingerprints on disk (SQLite), not in a set that grows with the crawl.
+DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy's remote-control server (aiohttp, a port, a job file in the home directory):

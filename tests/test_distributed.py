@@ -222,12 +222,19 @@ def test_the_switch_is_redis_url() -> None:
 
     from crawler.addons import DistributedCrawl
 
-    embedded = Settings({"EXTENSIONS": {"crawler.extensions.CrawlRecord": 100}})
+    def project(**cmdline: Any) -> Settings:
+        settings = Settings()
+        settings.setmodule("crawler.settings", priority="project")
+        settings.setdict(cmdline, priority="cmdline")
+        return settings
+
+    embedded = project()
     DistributedCrawl().update_settings(embedded)
     assert embedded.get("SCHEDULER") != "scrapy_redis.scheduler.Scheduler"
+    assert embedded["DUPEFILTER_CLASS"] == "crawler.dupefilter.DiskDupeFilter"
     assert "crawler.distributed.DistributedWorker" not in embedded.getdict("EXTENSIONS")
 
-    distributed = Settings({"REDIS_URL": "redis://127.0.0.1:1/0"})
+    distributed = project(REDIS_URL="redis://127.0.0.1:1/0")
     distributed.set("SCHEDULER_PERSIST", False, priority="cmdline")
     DistributedCrawl().update_settings(distributed)
     assert distributed["SCHEDULER"] == "scrapy_redis.scheduler.Scheduler"
