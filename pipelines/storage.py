@@ -99,7 +99,9 @@ def check_writable(root: Path) -> None:
     """Raise StorageError with a readable reason if ``root`` cannot hold the dataset."""
     try:
         root.mkdir(parents=True, exist_ok=True)
-        probe = root / ".write-probe"
+        # One name per process: workers starting together on one DATA_DIR must not
+        # remove each other's probe.
+        probe = root / f".write-probe~{socket.gethostname()}-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:

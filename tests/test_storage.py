@@ -94,6 +94,21 @@ def test_null_in_first_batch_keeps_declared_types(tmp_path: Path) -> None:
     assert ds.dataset(tmp_path / "errors").schema.field("status").type == "int32"
 
 
+def _probe_many(root: str) -> int:
+    for _ in range(300):
+        check_writable(Path(root))
+    return 0
+
+
+def test_workers_starting_together_check_one_root(tmp_path: Path) -> None:
+    # Distributed workers started at once each check DATA_DIR: no probe collides.
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        assert pool.map(_probe_many, [str(tmp_path)] * 4) == [0, 0, 0, 0]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unwritable_root(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("")
     with pytest.raises(StorageError, match="cannot be written"):
