@@ -29,11 +29,12 @@ class DiskDupeFilter(RFPDupeFilter):
     def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
         # The parent without a path: no requests.seen file, and its set stays empty.
         super().__init__(None, debug, **kwargs)
-        self.path = Path(path, "requests.seen.sqlite") if path else None
-        self._db = sqlite3.connect(str(self.path) if self.path else "", isolation_level=None)
+        # "" is SQLite's private temporary database, deleted when it closes.
+        db_file = str(Path(path, "requests.seen.sqlite")) if path else ""
+        self._db = sqlite3.connect(db_file, isolation_level=None)
         self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._db.execute("PRAGMA synchronous = OFF")
-        self._db.execute("PRAGMA journal_mode = " + ("WAL" if self.path else "OFF"))
+        self._db.execute("PRAGMA journal_mode = " + ("WAL" if path else "OFF"))
         self._db.execute("CREATE TABLE IF NOT EXISTS seen (fp BLOB PRIMARY KEY) WITHOUT ROWID")
         self._db.execute("BEGIN")
         self._pending = 0

@@ -23,7 +23,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import fs as pafs
 
-from pipelines.storage import _OWNER, Dataset, StorageError, remove_dead_writers_files
+from pipelines.storage import (
+    Dataset,
+    StorageError,
+    _owner,
+    remove_dead_writers_files,
+)
 
 _CHUNK = 8 << 20
 STALE_SECONDS = 6 * 3600
@@ -84,7 +89,7 @@ class ObjectStoreDataset(Dataset):
 
     def check_writable(self) -> None:
         # The store first: a wrong bucket, endpoint or credential must leave nothing behind.
-        probe = f"{self.base}/.write-probe~{_OWNER}"
+        probe = f"{self.base}/.write-probe~{_owner()}"
         try:
             if not self.base:
                 raise OSError("the URI names no bucket")
@@ -127,7 +132,7 @@ class ObjectStoreDataset(Dataset):
 
     def spool_path(self, table: str, name: str) -> Path:
         self.spool_dir.mkdir(parents=True, exist_ok=True)
-        return self.spool_dir / f".{table}.{name}~{_OWNER}.tmp"
+        return self.spool_dir / f".{table}.{name}~{_owner()}.tmp"
 
     def publish(self, table: str, spool: Path, name: str) -> None:
         key = f"{self.base}/{table}/{name}"

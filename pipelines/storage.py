@@ -31,9 +31,12 @@ from pipelines.schema import TABLES, with_version
 
 OnCommit = Callable[[str, str], None]
 
+
 # Temporary files name their writer, so a later run can tell a dead writer's leftovers
 # from the file a live worker on the same directory is still writing.
-_OWNER = f"{socket.gethostname()}-{os.getpid()}"
+def _owner() -> str:
+    """Host and pid naming this process's own files (read at each call: forks differ)."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 class StorageError(RuntimeError):
@@ -101,7 +104,7 @@ def check_writable(root: Path) -> None:
         root.mkdir(parents=True, exist_ok=True)
         # One name per process: workers starting together on one DATA_DIR must not
         # remove each other's probe.
-        probe = root / f".write-probe~{socket.gethostname()}-{os.getpid()}"
+        probe = root / f".write-probe~{_owner()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
@@ -195,7 +198,7 @@ class LocalDataset(Dataset):
         return pq.read_table(self.root / table / name, columns=columns)
 
     def spool_path(self, table: str, name: str) -> Path:
-        return ensure_table_dir(self.root, table) / f".{name}~{_OWNER}.tmp"
+        return ensure_table_dir(self.root, table) / f".{name}~{_owner()}.tmp"
 
     def publish(self, table: str, spool: Path, name: str) -> None:
         target = self.root / table / name
