@@ -2,9 +2,9 @@
 
     python benchmarks/stages.py [--site benchmarks/work/site-10000] [--pages 300]
 
-Runs ``process_page`` (what an extraction worker runs) and ``simhash`` (what the
+Runs ``extract_page`` (what an extraction worker runs) and ``simhash`` (what the
 deduplication stage runs in the crawl process) on the first pages of a generated site,
-with each step of ``pipelines.article`` wrapped by a timer, and prints CPU milliseconds per
+with each step of ``pipelines.pages.article`` wrapped by a timer, and prints CPU milliseconds per
 page (process time, so other load on the machine does not inflate it).
 """
 
@@ -19,25 +19,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pipelines.article as article
-import pipelines.cards as cards
-from crawler.items import ArticlePage
-from pipelines.dedup import simhash
-from pipelines.process import process_page
+import pipelines.pages.article as article
+import pipelines.pages.listing as cards
+from pipelines.model import ArticlePage
+from pipelines.pages.extract import extract_page
+from pipelines.text.fingerprints import simhash
 
 HERE = Path(__file__).resolve().parent
 STEPS = (
-    "pipelines.cards.detect_cards",
-    "pipelines.article.parse_html",
-    "pipelines.article.prepare_tree",
-    "pipelines.article._cut_tails",
-    "pipelines.article.main_text",
-    "pipelines.article.clean_text",
-    "pipelines.article.judge",
-    "pipelines.article.detect_language",
-    "pipelines.article.canonical_of",
-    "pipelines.article.page_metadata",
-    "pipelines.article.extract_metadata",
+    "pipelines.pages.listing.detect_cards",
+    "pipelines.pages.article.parse_html",
+    "pipelines.pages.article.prepare_tree",
+    "pipelines.pages.article._cut_tails",
+    "pipelines.pages.article.main_text",
+    "pipelines.pages.article.clean_text",
+    "pipelines.pages.article.judge",
+    "pipelines.pages.article.detect_language",
+    "pipelines.pages.article.canonical_of",
+    "pipelines.pages.article.page_metadata",
+    "pipelines.pages.article.extract_metadata",
 )
 
 
@@ -59,7 +59,7 @@ def load(site: Path, n: int) -> list[ArticlePage]:
 
 def timed(pages: list[ArticlePage]) -> tuple[float, dict[str, float], list[Any]]:
     spent: dict[str, float] = defaultdict(float)
-    modules = {"pipelines.cards": cards, "pipelines.article": article}
+    modules = {"pipelines.pages.listing": cards, "pipelines.pages.article": article}
     originals = {}
     for path in STEPS:
         module, _, name = path.rpartition(".")
@@ -80,7 +80,7 @@ def timed(pages: list[ArticlePage]) -> tuple[float, dict[str, float], list[Any]]
         setattr(module, name, wrap(path.rpartition(".")[2], fn))
     try:
         started = time.process_time()
-        results = [process_page(p) for p in pages]
+        results = [extract_page(p) for p in pages]
         total = time.process_time() - started
     finally:
         for module, name, fn in originals.values():
@@ -94,10 +94,10 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=300)
     args = ap.parse_args()
     pages = load(args.site, args.pages)
-    process_page(pages[0])  # imports and caches warm
+    extract_page(pages[0])  # imports and caches warm
     n = len(pages)
     total, spent, results = timed(pages)
-    print(f"process_page: {total / n * 1000:.1f} ms/page over {n} pages")
+    print(f"extract_page: {total / n * 1000:.1f} ms/page over {n} pages")
     for name, s in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"  {name:16s} {s / n * 1000:6.2f} ms/page")
     texts = [r.text for r in results if hasattr(r, "text")]

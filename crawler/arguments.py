@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
-from crawler.state import dataset_of
-from pipelines.sites import SiteConfig, SiteConfigError, load_sites
-from pipelines.storage import StorageError
-from pipelines.urls import BadURL, canonical_url
+from crawler.runtime import dataset_of
+from pipelines.pages.sites import SiteConfig, SiteConfigError, load_sites
+from pipelines.store.base import StorageError
+from pipelines.text.urls import BadURL, canonical_url
 
 DEMO_START_URL = "http://demo.listings.invalid/"
 
@@ -71,65 +72,19 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
     urls = parse_start_urls(spider_args.get("start_urls"))
     if not urls:
         urls = parse_start_urls(list(site.start_urls)) if site else (DEMO_START_URL,)
-    workers = str(settings.get("LISTINGS_EXTRACT_WORKERS", "auto")).strip()
+    workers = str(settings.get("LISTINGS_EXTRACT_WORKERS")).strip()
     if workers != "auto" and not (workers.isascii() and workers.isdigit()):
         raise ArgumentError(
             f"setting LISTINGS_EXTRACT_WORKERS must be 'auto' or a whole number, got {workers!r}"
         )
-    extractor = settings.get("LISTINGS_EXTRACTOR") or "pipelines.process.process_page"
+    extractor = settings.get("LISTINGS_EXTRACTOR")
     try:
         load_object(extractor)
     except (ImportError, ValueError, AttributeError, NameError) as exc:
         raise ArgumentError(
             f"setting LISTINGS_EXTRACTOR={extractor!r} cannot be loaded: {exc}"
         ) from None
-    for name in (
-        "LISTINGS_MAX_PAGES",
-        "LISTINGS_MIN_TEXT_CHARS",
-        "PARQUET_ROW_GROUP_ROWS",
-        "PARQUET_ROLL_ROWS",
-        "LISTINGS_MAX_REQUESTS_PER_HOST",
-        "DEPTH_LIMIT",
-        "RETRY_TIMES",
-        "REDIRECT_MAX_TIMES",
-        "DOWNLOAD_MAXSIZE",
-        "DOWNLOAD_WARNSIZE",
-        "URLLENGTH_LIMIT",
-        "CONCURRENT_REQUESTS",
-        "CONCURRENT_REQUESTS_PER_DOMAIN",
-    ):
-        try:
-            value = settings.getint(name)
-        except (TypeError, ValueError):
-            raise ArgumentError(
-                f"setting {name} must be a whole number, got {settings.get(name)!r}"
-            ) from None
-        if value < 0 or (value == 0 and name.startswith(("PARQUET", "CONCURRENT"))):
-            raise ArgumentError(f"setting {name} must be positive, got {value}")
-    for name in (
-        "LISTINGS_EXTRACT_TIMEOUT",
-        "LISTINGS_MAX_ERROR_SHARE",
-        "LISTINGS_RETRY_BACKOFF",
-        "LISTINGS_RETRY_BACKOFF_MAX",
-        "LISTINGS_MAX_RETRY_AFTER",
-        "DOWNLOAD_TIMEOUT",
-        "DOWNLOAD_DELAY",
-    ):
-        try:
-            number = settings.getfloat(name)
-        except (TypeError, ValueError):
-            raise ArgumentError(
-                f"setting {name} must be a number, got {settings.get(name)!r}"
-            ) from None
-        if number < 0 or number != number:
-            raise ArgumentError(f"setting {name} must be 0 or more, got {settings.get(name)!r}")
-    for name in ("LISTINGS_STOP_ON_KNOWN_PAGE", "ROBOTSTXT_OBEY", "RETRY_ENABLED"):
-        try:
-            settings.getbool(name)
-        except (TypeError, ValueError):
-            raise ArgumentError(
-                f"setting {name} must be True or False, got {settings.get(name)!r}"
-            ) from None
+    check_typed_settings(settings)
     # The crawl id names the crawl's files: it must stay one plain file-name part.
     crawl_id = settings.get("LISTINGS_CRAWL_ID")
     if crawl_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", str(crawl_id)):
@@ -144,3 +99,46 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
     except StorageError as exc:
         raise ArgumentError(str(exc)) from None
     return CrawlPlan(urls, site)
+
+
+# Scrapy's own settings that a user commonly sets and that the project does not redeclare.
+_SCRAPY_TYPED = ("DOWNLOAD_DELAY", "URLLENGTH_LIMIT")
+# Zero would stop the crawl from doing anything at all.
+_POSITIVE = ("PARQUET_", "CONCURRENT_REQUESTS")
+
+
+def typed_settings() -> dict[str, type]:
+    """Every number or switch the project declares (and a few of Scrapy's), by its type.
+
+    The types come from the declared defaults in ``crawler/settings.py``: nothing here
+    lists them a second time.
+    """
+    import scrapy.settings.default_settings as scrapy_defaults
+
+    import crawler.settings as declared
+
+    found: dict[str, type] = {}
+    for module, names in ((declared, dir(declared)), (scrapy_defaults, _SCRAPY_TYPED)):
+        for name in names:
+            value = getattr(module, name, None)
+            if name.isupper() and isinstance(value, bool | int | float):
+                found[name] = bool if isinstance(value, bool) else type(value)
+    return found
+
+
+def check_typed_settings(settings: BaseSettings) -> None:
+    """One sentence for a number or switch setting given a value of the wrong kind."""
+    for name, kind in typed_settings().items():
+        raw = settings.get(name)
+        try:
+            if kind is bool:
+                settings.getbool(name)
+                continue
+            value = settings.getint(name) if kind is int else settings.getfloat(name)
+        except (TypeError, ValueError):
+            what = {bool: "True or False", int: "a whole number", float: "a number"}[kind]
+            raise ArgumentError(f"setting {name} must be {what}, got {raw!r}") from None
+        if kind is int and (value < 0 or (value == 0 and name.startswith(_POSITIVE))):
+            raise ArgumentError(f"setting {name} must be positive, got {value}")
+        if value != value or value < 0:
+            raise ArgumentError(f"setting {name} must be 0 or more, got {raw!r}")

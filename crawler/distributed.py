@@ -45,9 +45,9 @@ from scrapy_redis import connection
 from scrapy_redis.queue import PriorityQueue
 from twisted.internet.task import LoopingCall
 
-from crawler.state import CrawlState
-from pipelines.redis_index import ALIVE_PREFIX, INDEX, PREFIX, WORKERS_KEY
-from pipelines.storage import StorageError
+from crawler.runtime import CrawlRuntime
+from pipelines.store.base import StorageError
+from pipelines.store.redis_index import ALIVE_PREFIX, INDEX, PREFIX, WORKERS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,6 @@ DONE_PREFIX = PREFIX + "done:"
 STATS_PREFIX = PREFIX + "stats:"
 SEQUENCE_KEY = PREFIX + "pushes"
 
-DRAIN_SECONDS = 30.0
-WORKER_TTL = 60.0
-CHECKPOINT_SECONDS = 120.0
 TICK_SECONDS = 0.5
 STATS_SECONDS = 5.0
 STATS_KEEP_SECONDS = 7 * 24 * 3600
@@ -176,8 +173,8 @@ def frontier_keys(settings: Any, spider_name: str = "listings") -> tuple[str, st
     """The shared queue and seen-set keys, as scrapy-redis's scheduler names them."""
     names = {"spider": spider_name}
     return (
-        settings.get("SCHEDULER_QUEUE_KEY", QUEUE_KEY) % names,
-        settings.get("SCHEDULER_DUPEFILTER_KEY", DUPEFILTER_KEY) % names,
+        settings.get("SCHEDULER_QUEUE_KEY") or QUEUE_KEY % names,
+        settings.get("SCHEDULER_DUPEFILTER_KEY") or DUPEFILTER_KEY % names,
     )
 
 
@@ -198,7 +195,7 @@ class Worker:
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.id = CrawlState.of(crawler).crawl_id
+        self.id = CrawlRuntime.of(crawler).crawl_id
         self.server = connection.from_settings(crawler.settings)
         self.lease_key, self.done_key = worker_keys(self.id)
         # Popped requests not yet known to be fully handled, with their queue encoding.
@@ -207,7 +204,7 @@ class Worker:
         # What one worker may hold at once; the rest stays in the queue for the others.
         s = crawler.settings
         self.prefetch = s.getint("LISTINGS_WORKER_PREFETCH") or s.getint(
-            "CONCURRENT_REQUESTS_PER_DOMAIN", 8
+            "CONCURRENT_REQUESTS_PER_DOMAIN"
         )
         self._finished = self.server.register_script(_FINISHED)
 
@@ -309,9 +306,9 @@ class DistributedWorker:
         self.worker = Worker.of(crawler)
         self.server = self.worker.server
         self.queue_key, self.seen_key = frontier_keys(s, crawler.spidercls.name)
-        self.drain_seconds = s.getfloat("LISTINGS_DRAIN_SECONDS", DRAIN_SECONDS)
-        self.ttl_ms = int(1000 * s.getfloat("LISTINGS_WORKER_TTL", WORKER_TTL))
-        self.checkpoint_seconds = s.getfloat("LISTINGS_CHECKPOINT_SECONDS", CHECKPOINT_SECONDS)
+        self.drain_seconds = s.getfloat("LISTINGS_DRAIN_SECONDS")
+        self.ttl_ms = int(1000 * s.getfloat("LISTINGS_WORKER_TTL"))
+        self.checkpoint_seconds = s.getfloat("LISTINGS_CHECKPOINT_SECONDS")
         self.heartbeat_seconds = min(5.0, self.ttl_ms / 4000)
         self._heartbeat = self.server.register_script(_HEARTBEAT)
         self._recover = self.server.register_script(_RECOVER)
@@ -343,7 +340,7 @@ class DistributedWorker:
         self.worker.refresh_hosts()
         # Reading the dataset into the index can take long: do it before registering, so
         # that a slow start is never mistaken for a dead worker.
-        CrawlState.of(self.crawler).index  # noqa: B018
+        CrawlRuntime.of(self.crawler).index  # noqa: B018
         if new_run(self.server, self.crawler.settings, self.worker.id):
             logger.info("The shared queue was empty and no worker running: a new run starts.")
         self.beat()
@@ -363,7 +360,7 @@ class DistributedWorker:
             self.loop.stop()
         worker = self.worker
         if not worker.fenced:
-            if self.crawler.stats.get_value("listings/store_errors"):
+            if CrawlRuntime.of(self.crawler).store_failure:
                 # Files were dropped: whatever this worker did since its last checkpoint
                 # must be done again, by someone.
                 self._give_back(
@@ -428,7 +425,7 @@ class DistributedWorker:
             self.worker.id,
             self.ttl_ms / 1000,
         )
-        for writer in CrawlState.of(self.crawler).writers.values():
+        for writer in CrawlRuntime.of(self.crawler).writers.values():
             writer.abort()
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="worker_replaced"))
 
@@ -441,11 +438,12 @@ class DistributedWorker:
         self.beat()  # never commit files whose work was just handed to others
         if self.worker.fenced:
             return
-        state = CrawlState.of(self.crawler)
+        state = CrawlRuntime.of(self.crawler)
         try:
             for writer in state.writers.values():
                 writer.commit()
         except StorageError as exc:
+            state.fail_storage(f"could not commit the dataset files: {exc}")
             self.crawler.stats.inc_value("listings/store_errors")
             logger.error("Could not commit the dataset files, the crawl stops: %s", exc)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
@@ -465,7 +463,7 @@ class DistributedWorker:
         self.last_stats = time.monotonic()
         stats = self.crawler.stats
         get = lambda key: int(stats.get_value(key, 0) or 0)  # noqa: E731
-        state = CrawlState.of(self.crawler)
+        state = CrawlRuntime.of(self.crawler)
         values = {
             "worker": self.worker.id,
             "started": state.started.isoformat(),

@@ -9,9 +9,9 @@ from typing import Any
 import pyarrow as pa
 from scrapy import signals
 
-from crawler.state import CrawlState
-from pipelines.schema import CRAWLS, with_version
-from pipelines.storage import StorageError
+from crawler.runtime import CrawlRuntime
+from pipelines.store.base import StorageError
+from pipelines.store.schema import CRAWLS, with_version
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +38,13 @@ class CrawlRecord:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlRecord:
-        ext = cls(crawler, crawler.settings.getfloat("LISTINGS_MAX_ERROR_SHARE", 0.5))
+        ext = cls(crawler, crawler.settings.getfloat("LISTINGS_MAX_ERROR_SHARE"))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
-        state = CrawlState.of(self.crawler)
+        state = CrawlRuntime.of(self.crawler)
         state.index  # noqa: B018 - open and reconcile the index before the first request
         logger.info(
             "Crawl %s starts at %s, writing to %s.",
@@ -54,7 +54,7 @@ class CrawlRecord:
         )
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        state = CrawlState.of(self.crawler)
+        state = CrawlRuntime.of(self.crawler)
         stats = self.crawler.stats
         get = lambda key: int(stats.get_value(key, 0) or 0)  # noqa: E731
         articles = get("listings/rows/articles")
@@ -88,7 +88,7 @@ class CrawlRecord:
         failed = failed if dequeued else None
         if reason not in ("finished", "shutdown") and not failed:
             failed = f"the crawl ended early ({reason})"
-        if get("listings/store_errors"):
+        if state.store_failure:
             failed = "the dataset could not be written (see the error above)"
         summary = (
             f"Crawl {state.crawl_id} {reason}: {row['pages_fetched']} pages fetched, "

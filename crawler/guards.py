@@ -40,8 +40,9 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.error import DNSLookupError
 from w3lib.url import safe_url_string
 
-from crawler.items import PageError
-from pipelines.urls import BadURL, canonical_url, is_private_host
+from crawler.request_kind import RequestKind, kind_of
+from pipelines.model import PageError, Stage
+from pipelines.text.urls import BadURL, canonical_url, is_private_host
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class CrawlScope:
             scope = cls(
                 hosts=hosts,
                 private_hosts=private,
-                max_per_host=crawler.settings.getint("LISTINGS_MAX_REQUESTS_PER_HOST", 0),
+                max_per_host=crawler.settings.getint("LISTINGS_MAX_REQUESTS_PER_HOST"),
             )
             _SCOPES[crawler] = scope
         return scope
@@ -172,21 +173,13 @@ class CrawlScope:
 _SCOPES: weakref.WeakKeyDictionary[Any, CrawlScope] = weakref.WeakKeyDictionary()
 
 
-def _kind(request: Request) -> str | None:
-    return request.meta.get("listings_kind")
-
-
-def _error(url: str, reason: str) -> PageError:
-    return PageError(url=url, stage="download", error=reason, at=datetime.now(UTC))
-
-
 class LinkGuard:
     """Spider middleware: links that will not be followed become rows, not silence."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.depth_limit = crawler.settings.getint("DEPTH_LIMIT", 0)
-        self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
+        self.depth_limit = crawler.settings.getint("DEPTH_LIMIT")
+        self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LinkGuard:
@@ -197,14 +190,14 @@ class LinkGuard:
         stats = self.crawler.stats
         depth = response.meta.get("depth", 0) + 1
         for item in result:
-            kind = _kind(item) if isinstance(item, Request) else None
+            kind = kind_of(item) if isinstance(item, Request) else None
             if kind is None:
                 yield item
                 continue
             reason = scope.refusal(item.url, response.url)
             if reason is None and self.max_url_length and len(item.url) > self.max_url_length:
                 reason = f"URL longer than URLLENGTH_LIMIT={self.max_url_length}"
-            if reason is None and kind == "listing" and 0 < self.depth_limit <= depth:
+            if reason is None and kind is RequestKind.LISTING and 0 < self.depth_limit <= depth:
                 # Its articles would lie beyond the limit: stop paging here instead.
                 stats.inc_value("listings/limits/depth")
                 logger.warning(
@@ -222,7 +215,7 @@ class LinkGuard:
                 continue
             stats.inc_value("listings/refused")
             logger.debug("Not following %s: %s", item.url, reason)
-            yield _error(item.url, f"not followed: {reason}")
+            yield PageError.of(item.url, Stage.DOWNLOAD, f"not followed: {reason}")
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         return self._check(response, result)
@@ -239,22 +232,14 @@ class LinkGuard:
     ) -> Iterable[Any] | None:
         # A page that breaks the reader is one errors/ row; the crawl goes on.
         request = response.request
-        if request is None or _kind(request) is None:
+        if request is None or kind_of(request) is None:
             return None
         self.crawler.stats.inc_value("listings/reader_errors")
         logger.warning(
             "Could not read %s: %s: %s", response.url, type(exception).__name__, exception
         )
         reason = f"could not read the page: {type(exception).__name__}: {exception}"
-        return [
-            PageError(
-                url=response.url,
-                stage="extract",
-                error=reason[:500],
-                at=datetime.now(UTC),
-                status=response.status,
-            )
-        ]
+        return [PageError.of(response.url, Stage.EXTRACT, reason[:500], status=response.status)]
 
 
 class RequestGuard:
@@ -263,9 +248,9 @@ class RequestGuard:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         s = crawler.settings
-        self.backoff = s.getfloat("LISTINGS_RETRY_BACKOFF", 1.0)
-        self.backoff_max = s.getfloat("LISTINGS_RETRY_BACKOFF_MAX", 30.0)
-        self.maxsize = s.getint("DOWNLOAD_MAXSIZE", 0)
+        self.backoff = s.getfloat("LISTINGS_RETRY_BACKOFF")
+        self.backoff_max = s.getfloat("LISTINGS_RETRY_BACKOFF_MAX")
+        self.maxsize = s.getint("DOWNLOAD_MAXSIZE")
         self._received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
 
     @classmethod
@@ -286,7 +271,7 @@ class RequestGuard:
         return bytes(self.crawler.request_fingerprinter.fingerprint(request))
 
     def request_scheduled(self, request: Request, spider: Any) -> None:
-        if _kind(request) is None:
+        if kind_of(request) is None:
             return
         scope = CrawlScope.of(self.crawler)
         scope.seen.add(self._fingerprint(request))
@@ -297,16 +282,24 @@ class RequestGuard:
         # where the offsite filter would otherwise drop it without a trace.
         reason = scope.refusal(request.url, redirects[-1])
         if reason:
-            self._emit(_error(redirects[0], f"redirect to {request.url} refused: {reason}"))
+            self._emit(
+                PageError.of(
+                    redirects[0], Stage.DOWNLOAD, f"redirect to {request.url} refused: {reason}"
+                )
+            )
             raise IgnoreRequest(reason)
 
     def request_dropped(self, request: Request, spider: Any) -> None:
         # Duplicate requests are dropped on purpose; a redirected one would lose its URL.
         redirects = request.meta.get("redirect_urls")
-        if _kind(request) is None or not redirects:
+        if kind_of(request) is None or not redirects:
             return
         self._emit(
-            _error(redirects[0], f"redirects to {request.url}, which this crawl already fetched")
+            PageError.of(
+                redirects[0],
+                Stage.DOWNLOAD,
+                f"redirects to {request.url}, which this crawl already fetched",
+            )
         )
 
     def _emit(self, item: PageError) -> None:
@@ -315,7 +308,7 @@ class RequestGuard:
         deferred_from_coro(scraper.start_itemproc_async(item, response=None))
 
     async def process_request(self, request: Request) -> None:
-        kind = _kind(request)
+        kind = kind_of(request)
         if kind is not None:
             scope = CrawlScope.of(self.crawler)
             host = urlsplit(request.url).hostname or ""
@@ -373,7 +366,7 @@ class ResponseGuard:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         s = crawler.settings
-        self.max_retry_after = s.getfloat("LISTINGS_MAX_RETRY_AFTER", 120.0)
+        self.max_retry_after = s.getfloat("LISTINGS_MAX_RETRY_AFTER")
         self.retry_codes = {int(x) for x in s.getlist("RETRY_HTTP_CODES")}
 
     @classmethod
@@ -389,7 +382,7 @@ class ResponseGuard:
 
     def _check_redirect(self, request: Request, response: Response) -> None:
         location = response.headers.get("Location")
-        if not location or _kind(request) is None:
+        if not location or kind_of(request) is None:
             return
         try:
             target = urljoin(request.url, safe_url_string(location.decode("latin-1")))

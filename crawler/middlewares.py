@@ -13,8 +13,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 
 from crawler.arguments import DEMO_START_URL
-from crawler.state import CrawlState
-from pipelines.urls import canonical_url
+from crawler.request_kind import RequestKind, kind_of
+from crawler.runtime import CrawlRuntime
+from pipelines.text.urls import canonical_url
 
 DEMO_ROOT = Path(__file__).resolve().parent / "demo" / "site"
 DEMO_HOST = urlsplit(DEMO_START_URL).hostname
@@ -98,10 +99,10 @@ class KnownArticlesMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> KnownArticlesMiddleware:
-        return cls(crawler, crawler.settings.getbool("LISTINGS_STOP_ON_KNOWN_PAGE", True))
+        return cls(crawler, crawler.settings.getbool("LISTINGS_STOP_ON_KNOWN_PAGE"))
 
     def _filter(self, result: Iterable[Any]) -> Iterable[Any]:
-        state = CrawlState.of(self.crawler)
+        state = CrawlRuntime.of(self.crawler)
         stats = self.crawler.stats
         cards = known = complete = 0
         held_next: list[Request] = []
@@ -109,8 +110,8 @@ class KnownArticlesMiddleware:
             if not isinstance(item, Request):
                 yield item
                 continue
-            kind = item.meta.get("listings_kind")
-            if kind == "article":
+            kind = kind_of(item)
+            if kind is RequestKind.ARTICLE:
                 cards += 1
                 url = canonical_url(item.url)
                 if state.index.stored_before(url, state.crawl_id):
@@ -118,7 +119,7 @@ class KnownArticlesMiddleware:
                     complete += state.stored_completely(url)
                     stats.inc_value("listings/articles_already_stored")
                     continue
-            elif kind == "listing" and item.meta.get("listing_page", 1) > 1:
+            elif kind is RequestKind.LISTING and item.meta.get("listing_page", 1) > 1:
                 held_next.append(item)
                 continue
             yield item

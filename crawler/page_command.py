@@ -11,12 +11,12 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.commands._source import SourceError, fail, fetch_http, page_address, read_source
-from crawler.state import sites_file
-from pipelines.clean import DEFAULT_BOILERPLATE
-from pipelines.html import parse_html
-from pipelines.sites import SiteConfigError, load_sites, site_for_host
-from pipelines.urls import site_of
+from crawler.page_source import SourceError, fail, fetch_http, page_address, read_source
+from crawler.runtime import sites_file
+from pipelines.pages.html import parse_page
+from pipelines.pages.sites import SiteConfigError, load_sites, site_for_host
+from pipelines.text.clean import DEFAULT_BOILERPLATE
+from pipelines.text.urls import site_of
 
 
 class PageCommand(ScrapyCommand):
@@ -47,7 +47,7 @@ class PageCommand(ScrapyCommand):
             fail(str(exc))
             self.exitcode = 1
             return None
-        tree = parse_html(page.html)
+        tree = parse_page(page)
         address = page_address(page, tree)
         site = site_for_host(sites, site_of(address))
         return page, address, tree, site

@@ -28,7 +28,9 @@ LISTINGS_SITES_FILE = ""
 LISTINGS_EXTRACT_WORKERS = "auto"
 # The function that turns a downloaded page into a row (an ``(page, site, options)``
 # callable); another one can be plugged in without touching the crawl.
-LISTINGS_EXTRACTOR = "pipelines.process.process_page"
+LISTINGS_EXTRACTOR = "pipelines.pages.extract.extract_page"
+# The per-crawler runtime object (dataset, index, writers) that the item pipelines use.
+LISTINGS_RUNTIME = "crawler.runtime.crawl_runtime"
 # Seconds one page may take to extract before it becomes an errors/ row.
 LISTINGS_EXTRACT_TIMEOUT = 30.0
 # Shortest main text (characters) that still makes a page an article.
@@ -43,6 +45,10 @@ LISTINGS_MAX_PAGES = 1000
 LISTINGS_MAX_ERROR_SHARE = 0.5
 # Pages fetched per host in one crawl (0: no limit); a bound against link farms.
 LISTINGS_MAX_REQUESTS_PER_HOST = 50_000
+# Scheduled runs: stop paging once a listing page shows only articles already stored.
+LISTINGS_STOP_ON_KNOWN_PAGE = True
+# The crawl's id (names its files); empty: made from the start time.
+LISTINGS_CRAWL_ID = ""
 
 # --- politeness and robustness ---------------------------------------------------------
 USER_AGENT = "listings/0.1 (blog listing crawler built on Scrapy)"
@@ -56,7 +62,7 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 8
 # Scrapy starts this many tasks for every response's output; ours yield one article page
 # or one listing's links, and the default of 100 cost more than the parsing.
 CONCURRENT_ITEMS = 16
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = 30.0
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
@@ -104,6 +110,18 @@ EXTENSIONS = {
     "crawler.extensions.CrawlRecord": 100,
 }
 ADDONS = {"crawler.addons.DistributedCrawl": 0}
+
+# --- distributed crawling (docs/distributed.md) ---------------------------------------------
+# A Redis URL makes this process one worker of a shared crawl (scrapy-redis); empty: local.
+REDIS_URL = ""
+# Requests a worker holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN); the rest stays in Redis.
+LISTINGS_WORKER_PREFETCH = 0
+# Seconds without a heartbeat before a worker is taken for dead and its leases recovered.
+LISTINGS_WORKER_TTL = 60.0
+# Seconds between a worker's checkpoints (files committed, leases released).
+LISTINGS_CHECKPOINT_SECONDS = 120.0
+# Seconds an idle worker waits on an empty queue before it finishes.
+LISTINGS_DRAIN_SECONDS = 30.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

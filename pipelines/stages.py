@@ -1,4 +1,8 @@
-"""The item pipelines, in crawl order. Each does one thing and counts what it did.
+"""The Scrapy item pipelines, in crawl order. Each does one thing and counts what it did.
+
+This is the one module of ``pipelines/`` that knows Scrapy: it wires the framework-free
+page functions and dataset to the crawl. The per-crawl runtime (writers, index, sites) is
+reached through the ``LISTINGS_RUNTIME`` setting, so nothing here imports ``crawler/``.
 
 - ``ExtractArticles``: an ``ArticlePage`` becomes an ``Article`` or a ``PageError``
   (inline, or in a process pool that keeps both cores busy);
@@ -9,30 +13,60 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
-from crawler.items import Article, ArticlePage, ListingHit, PageError
-from crawler.state import CrawlState
-from pipelines.clean import DEFAULT_BOILERPLATE
-from pipelines.dedup import simhash
-from pipelines.process import Options, process_page
-from pipelines.storage import StorageError
-from pipelines.urls import site_of
+from pipelines.model import Article, ArticlePage, ListingHit, PageError
+from pipelines.pages.extract import ExtractOptions, extract_page
+from pipelines.pages.sites import SiteConfig
+from pipelines.store.base import StorageError
+from pipelines.store.index import ArticleIndex
+from pipelines.store.writer import TableWriter
+from pipelines.text.clean import DEFAULT_BOILERPLATE
+from pipelines.text.fingerprints import simhash
+from pipelines.text.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
 
-def extract_workers(value: Any) -> int:
+class CrawlContext(Protocol):
+    """What the item pipelines need of the crawl's runtime object (``LISTINGS_RUNTIME``)."""
+
+    crawl_id: str
+    store_failure: str | None
+
+    @property
+    def index(self) -> ArticleIndex: ...
+    def site_for(self, host: str) -> SiteConfig: ...
+    def writer(self, table: str) -> TableWriter: ...
+    def fail_storage(self, reason: str) -> bool: ...
+    def close(self) -> None: ...
+
+
+@functools.cache
+def _runtime_factory(path: str) -> Callable[[Crawler], CrawlContext]:
+    return load_object(path)  # type: ignore[no-any-return]
+
+
+def runtime_of(crawler: Crawler) -> CrawlContext:
+    """The crawler's runtime object, found through the ``LISTINGS_RUNTIME`` setting."""
+    return _runtime_factory(crawler.settings["LISTINGS_RUNTIME"])(crawler)
+
+
+def extract_workers(value: object) -> int:
     """``auto`` (one per core, the default), or a number: 0 extracts in the crawl process."""
     if value in (None, "", "auto"):
         return os.cpu_count() or 1
@@ -40,7 +74,7 @@ def extract_workers(value: Any) -> int:
 
 
 class ExtractArticles:
-    """Runs ``process_page`` on each downloaded article page.
+    """Runs the extractor (``LISTINGS_EXTRACTOR``) on each downloaded article page.
 
     With ``LISTINGS_EXTRACT_WORKERS`` > 0 the work goes to a pebble process pool: the
     reactor stays free to download while pages are extracted, a page that takes longer
@@ -50,11 +84,11 @@ class ExtractArticles:
 
     def __init__(
         self,
-        crawler: Any,
+        crawler: Crawler,
         workers: int,
         timeout: float,
-        options: Options,
-        extractor: Callable[..., Article | PageError] = process_page,
+        options: ExtractOptions,
+        extractor: Callable[..., Article | PageError] = extract_page,
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
@@ -65,19 +99,17 @@ class ExtractArticles:
         self.pool: Any = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ExtractArticles:
+    def from_crawler(cls, crawler: Crawler) -> ExtractArticles:
         s = crawler.settings
-        workers = extract_workers(s.get("LISTINGS_EXTRACT_WORKERS", "auto"))
+        workers = extract_workers(s["LISTINGS_EXTRACT_WORKERS"])
         if workers < 0:
             raise NotConfigured("LISTINGS_EXTRACT_WORKERS must be 0 or more")
         boilerplate = DEFAULT_BOILERPLATE + tuple(s.getlist("LISTINGS_BOILERPLATE"))
-        options = Options(
-            min_chars=s.getint("LISTINGS_MIN_TEXT_CHARS", 200), boilerplate=boilerplate
+        options = ExtractOptions(
+            min_chars=s.getint("LISTINGS_MIN_TEXT_CHARS"), boilerplate=boilerplate
         )
-        extractor = load_object(s.get("LISTINGS_EXTRACTOR") or "pipelines.process.process_page")
-        return cls(
-            crawler, workers, s.getfloat("LISTINGS_EXTRACT_TIMEOUT", 30.0), options, extractor
-        )
+        extractor = load_object(s["LISTINGS_EXTRACTOR"])
+        return cls(crawler, workers, s.getfloat("LISTINGS_EXTRACT_TIMEOUT"), options, extractor)
 
     def open_spider(self) -> None:
         if self.workers:
@@ -94,12 +126,12 @@ class ExtractArticles:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
             return item
-        site = CrawlState.of(self.crawler).site_for(site_of(item.url))
+        site = runtime_of(self.crawler).site_for(site_of(item.url))
         if self.pool is None:
             try:
                 result = self.extractor(item, site, self.options)
             except Exception as exc:  # a bug on one page: a row, not a lost URL
-                result = self._error(item, f"extraction failed: {type(exc).__name__}: {exc}")
+                result = item.error("extract", f"extraction failed: {type(exc).__name__}: {exc}")
         else:
             future = self.pool.schedule(
                 self.extractor, args=(item, site, self.options), timeout=self.timeout
@@ -107,49 +139,41 @@ class ExtractArticles:
             try:
                 result = await asyncio.wrap_future(future)
             except FutureTimeout:
-                result = self._error(item, f"extraction took longer than {self.timeout:g} s")
+                result = item.error("extract", f"extraction took longer than {self.timeout:g} s")
             except Exception as exc:  # a crashed worker or a bug on one page: a row, not a stop
-                result = self._error(item, f"extraction failed: {type(exc).__name__}: {exc}")
+                result = item.error("extract", f"extraction failed: {type(exc).__name__}: {exc}")
         if isinstance(result, PageError):
             self.stats.inc_value("listings/extract_errors")
         else:
             self.stats.inc_value("listings/articles_extracted")
         return result
 
-    @staticmethod
-    def _error(page: ArticlePage, reason: str) -> PageError:
-        return PageError(
-            url=page.url, stage="extract", error=reason, at=page.fetched_at, status=page.status
-        )
 
-
-STORE_ERRORS = "listings/store_errors"
-
-
-def store_failed(crawler: Any, what: str, exc: Exception) -> DropItem:
+def store_failed(crawler: Crawler, what: str, exc: Exception) -> DropItem:
     """The first failure to write the dataset stops the crawl, with one clear line."""
-    if not crawler.stats.get_value(STORE_ERRORS):
+    if runtime_of(crawler).fail_storage(f"could not store {what}: {exc}"):
         logger.error("Could not store %s, the crawl stops: %s", what, exc)
+        assert crawler.engine is not None
         deferred_from_coro(crawler.engine.close_spider_async(reason="store_error"))
-    crawler.stats.inc_value(STORE_ERRORS)
+    crawler.stats.inc_value("listings/store_errors")
     return DropItem(f"store failed: {exc}", log_level="DEBUG")
 
 
 class DeduplicateArticles:
     """One row per canonical URL over all crawls; near-duplicate text is marked."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DeduplicateArticles:
+    def from_crawler(cls, crawler: Crawler) -> DeduplicateArticles:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        state = CrawlState.of(self.crawler)
+        state = runtime_of(self.crawler)
         index = state.index
         fingerprint = item.fingerprint if item.fingerprint is not None else simhash(item.text)
         try:
@@ -173,21 +197,21 @@ _TABLE_OF = {Article: "articles", ListingHit: "listing_hits", PageError: "errors
 class WriteDataset:
     """Rows to Parquet, one writer per table, files committed atomically."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> WriteDataset:
+    def from_crawler(cls, crawler: Crawler) -> WriteDataset:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         table = _TABLE_OF.get(type(item))
         if table is None:
             return item
-        if self.stats.get_value(STORE_ERRORS):  # stopping; the first error said why, once
+        state = runtime_of(self.crawler)
+        if state.store_failure:  # stopping; the first error said why, once
             raise DropItem("not stored: the dataset cannot be written", log_level="DEBUG")
-        state = CrawlState.of(self.crawler)
         row = ItemAdapter(item).asdict()
         row["crawl_id"] = state.crawl_id
         if table == "articles":
@@ -202,7 +226,8 @@ class WriteDataset:
 
     def close_spider(self) -> None:
         try:
-            CrawlState.of(self.crawler).close()
+            runtime_of(self.crawler).close()
         except StorageError as exc:
             logger.error("Could not finish the dataset files: %s", exc)
+            runtime_of(self.crawler).fail_storage(f"could not finish the dataset files: {exc}")
             self.stats.inc_value("listings/store_errors")

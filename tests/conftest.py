@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.helpers.paths import FIXTURES, ROOT
+
+__all__ = ["FIXTURES", "ROOT", "fixture_dirs", "read_meta", "read_page"]
 
 
 def read_page(folder: Path) -> bytes:
@@ -76,8 +77,18 @@ def serve() -> Iterator[Any]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from tests import test_listing_fixtures as listing
+    from tests.unit import test_listing_fixtures as listing
 
     if listing.SCORES:
         terminalreporter.write_sep("-", "card detection per layout")
         terminalreporter.write_line(listing.table())
+
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # End-to-end tests (subprocess crawls) are slow by folder: no test needs to say so.
+    for item in items:
+        if E2E in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.slow)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 
-from crawler.items import Article, ArticlePage
 from crawler.page_command import PageCommand
-from pipelines.process import Options, process_page
+from pipelines.model import Article, ArticlePage
+from pipelines.pages.extract import ExtractOptions, extract_page
 
 FIELDS = (
     "url",
@@ -37,14 +36,14 @@ class Command(PageCommand):
             return
         page, address, _, site = loaded
         assert self.settings is not None
-        options = Options(
-            min_chars=self.settings.getint("LISTINGS_MIN_TEXT_CHARS", 200),
+        options = ExtractOptions(
+            min_chars=self.settings.getint("LISTINGS_MIN_TEXT_CHARS"),
             boilerplate=self.boilerplate(),
         )
         item = ArticlePage(
-            address, page.body, page.content_type or "text/html", page.status, datetime.now(UTC)
+            address, page.body, page.content_type or "text/html", page.status, page.fetched_at
         )
-        result = process_page(item, site, options)
+        result = extract_page(item, site, options)
         if not isinstance(result, Article):
             print(f"Error: {result.url}: {result.error}", file=sys.stderr)
             self.exitcode = 1

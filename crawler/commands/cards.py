@@ -6,7 +6,7 @@ import argparse
 import json
 
 from crawler.page_command import PageCommand
-from pipelines.cards import detect_cards
+from pipelines.pages.listing import detect_cards
 
 
 class Command(PageCommand):

@@ -8,11 +8,12 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.state import dataset_of
-from pipelines.compact import CompactionError, compact_table
-from pipelines.dedup import DatasetIndex
-from pipelines.schema import TABLES
-from pipelines.storage import DatasetLock, LocalDataset, StorageError
+from crawler.runtime import dataset_of
+from pipelines.store.base import StorageError
+from pipelines.store.compact import CompactionError, compact_table
+from pipelines.store.local import DatasetLock, LocalDataset
+from pipelines.store.schema import TABLES
+from pipelines.store.sqlite_index import SQLiteIndex
 
 
 class Command(ScrapyCommand):
@@ -74,7 +75,7 @@ class Command(ScrapyCommand):
                     root, table, target_rows=opts.target_rows, keep_old=opts.keep_old
                 )
                 if table == "articles" and result.renamed:
-                    index = DatasetIndex(root)
+                    index = SQLiteIndex(root)
                     index.rename_files(result.renamed)
                     index.close()
                 print(

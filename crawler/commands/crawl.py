@@ -10,7 +10,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 
 from crawler.arguments import ArgumentError, plan_crawl
 from crawler.extensions import FAILED_STAT
-from crawler.state import sites_file
+from crawler.runtime import sites_file
 
 
 class Command(ScrapyCrawl):

@@ -23,9 +23,9 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.addons import DistributedCrawl
 from crawler.arguments import ArgumentError, parse_start_urls
-from crawler.state import sites_file
-from pipelines.sites import SiteConfigError, load_sites
-from pipelines.urls import site_of
+from crawler.runtime import sites_file
+from pipelines.pages.sites import SiteConfigError, load_sites
+from pipelines.text.urls import site_of
 
 
 def fail(message: str) -> None:
@@ -154,7 +154,7 @@ class Command(ScrapyCommand):
 
     def clear(self, server: Any, settings: Any) -> None:
         from crawler.distributed import HOSTS_KEY, frontier_keys, worker_keys
-        from pipelines.redis_index import ALIVE_PREFIX, WORKERS_KEY
+        from pipelines.store.redis_index import ALIVE_PREFIX, WORKERS_KEY
 
         workers = [w.decode() for w in server.smembers(WORKERS_KEY)]
         alive = [w for w in workers if server.exists(ALIVE_PREFIX + w)]

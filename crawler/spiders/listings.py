@@ -15,14 +15,12 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.arguments import plan_crawl
-from crawler.items import ArticlePage, CardInfo, ListingHit, PageError
-from crawler.state import CrawlState, sites_file
-from pipelines.cards import detect_cards
-from pipelines.html import decode_html, parse_html
-from pipelines.urls import canonical_url, site_of
-
-LISTING = "listing"
-ARTICLE = "article"
+from crawler.request_kind import KIND_META, RequestKind
+from crawler.runtime import CrawlRuntime, sites_file
+from pipelines.model import ArticlePage, CardInfo, FetchedPage, ListingHit, PageError, Stage
+from pipelines.pages.html import parse_page
+from pipelines.pages.listing import detect_cards
+from pipelines.text.urls import canonical_url, site_of
 
 
 class ListingsSpider(scrapy.Spider):
@@ -38,7 +36,7 @@ class ListingsSpider(scrapy.Spider):
         plan = plan_crawl(spider.spider_args, crawler.settings, sites_file(crawler.settings))
         spider.start_urls = list(plan.start_urls)
         spider.allowed_domains = sorted({site_of(u) for u in plan.start_urls})
-        spider.max_pages = crawler.settings.getint("LISTINGS_MAX_PAGES", 1000)
+        spider.max_pages = crawler.settings.getint("LISTINGS_MAX_PAGES")
         spider.site_override = plan.site
         return spider
 
@@ -51,23 +49,22 @@ class ListingsSpider(scrapy.Spider):
             url,
             callback=self.parse_listing,
             errback=self.on_error,
-            meta={"listings_kind": LISTING, "listing_page": page, "start_url": start_url},
+            meta={KIND_META: RequestKind.LISTING, "listing_page": page, "start_url": start_url},
         )
 
     def site_for(self, url: str) -> Any:
-        return self.site_override or CrawlState.of(self.crawler).site_for(site_of(url))
+        return self.site_override or CrawlRuntime.of(self.crawler).site_for(site_of(url))
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if not hasattr(response, "text"):
-            yield self.error(response.url, "download", "listing page is not text", response.status)
+            yield self.error(
+                response.url, Stage.DOWNLOAD, "listing page is not text", response.status
+            )
             return
         now = datetime.now(UTC)
         page_no = response.meta["listing_page"]
-        html, _ = decode_html(
-            response.body, response.headers.get("Content-Type", b"").decode("latin-1")
-        )
         site = self.site_for(response.url)
-        listing = detect_cards(parse_html(html), response.url, site)
+        listing = detect_cards(parse_page(fetched_page(response)), response.url, site)
         self.crawler.stats.inc_value("listings/listing_pages")
         if not listing.cards:
             self.logger.info("No article cards on %s: the listing ends here.", response.url)
@@ -88,7 +85,7 @@ class ListingsSpider(scrapy.Spider):
                 card.url,
                 callback=self.parse_article,
                 errback=self.on_error,
-                meta={"listings_kind": ARTICLE, "listing_url": response.url, "card": info},
+                meta={KIND_META: RequestKind.ARTICLE, "listing_url": response.url, "card": info},
             )
         if listing.next_url and page_no < self.max_pages:
             yield self.listing_request(listing.next_url, page_no + 1, response.meta["start_url"])
@@ -98,12 +95,13 @@ class ListingsSpider(scrapy.Spider):
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        page = fetched_page(response)
         yield ArticlePage(
-            url=canonical_url(response.url),
-            body=response.body,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            status=response.status,
-            fetched_at=datetime.now(UTC),
+            url=canonical_url(page.url),
+            body=page.body,
+            content_type=page.content_type,
+            status=page.status,
+            fetched_at=page.fetched_at,
             listing_url=response.meta.get("listing_url"),
             card=response.meta.get("card"),
         )
@@ -118,14 +116,22 @@ class ListingsSpider(scrapy.Spider):
         if url != request.url:
             reason = f"{reason} (redirected to {request.url})"
         self.logger.info("Could not download %s: %s", url, reason)
-        yield self.error(url, "download", reason, status)
+        yield self.error(url, Stage.DOWNLOAD, reason, status)
 
     @staticmethod
-    def error(url: str, stage: str, reason: str, status: int | None = None) -> PageError:
-        return PageError(url=url, stage=stage, error=reason, at=datetime.now(UTC), status=status)
+    def error(url: str, stage: Stage, reason: str, status: int | None = None) -> PageError:
+        return PageError.of(url, stage, reason, status=status)
 
 
 def _describe(failure: Failure) -> str:
     name = failure.type.__name__ if failure.type else "error"
     message = str(failure.value).strip()
     return f"{name}: {message}" if message else name
+
+
+def fetched_page(response: Response) -> FetchedPage:
+    """The page record of a response: what every page function takes."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+    return FetchedPage(
+        response.url, response.body, content_type, response.status, datetime.now(UTC)
+    )

@@ -1,0 +1,120 @@
+"""Every record of the pipeline, declared once.
+
+A download is a ``FetchedPage`` (an ``ArticlePage`` when it is an article with its card);
+the page functions turn it into a ``Listing`` of cards or an ``Article``; what cannot become
+a record becomes a ``PageError``. ``ListingHit``, ``Article`` and ``PageError`` are rows of
+the dataset: their field names follow the contract (``pipelines/store/schema.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a page stopped short of a record (the ``errors.stage`` column)."""
+
+    DOWNLOAD = "download"
+    EXTRACT = "extract"
+
+
+@dataclass
+class CardInfo:
+    """What a listing card said about an article."""
+
+    title: str | None = None
+    excerpt: str | None = None
+    published: datetime | None = None
+    category: str | None = None
+
+
+@dataclass
+class FetchedPage:
+    """A downloaded (or saved) page, not yet decoded: the input of every page function."""
+
+    url: str
+    body: bytes
+    content_type: str | None
+    status: int
+    fetched_at: datetime
+
+    def error(self, stage: Stage | str, reason: str) -> PageError:
+        """The errors/ row for this page."""
+        return PageError.of(self.url, stage, reason, status=self.status, at=self.fetched_at)
+
+
+@dataclass
+class ArticlePage(FetchedPage):
+    """A downloaded article page and the card that led to it (extraction may run elsewhere)."""
+
+    listing_url: str | None = None
+    card: CardInfo | None = None
+
+
+@dataclass
+class Article:
+    """One row of articles/: the cleaned article, merged with its card."""
+
+    url: str
+    site: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+    excerpt: str | None = None
+    lang: str | None = None
+    lang_prob: float | None = None
+    code_blocks: int = 0
+    formulas: int = 0
+    content_hash: str | None = None
+    duplicate_of: str | None = None
+    listing_url: str | None = None
+    first_seen: datetime | None = None
+    crawl_id: str | None = None
+    # Text fingerprint for near-duplicate checks, computed beside the extraction; not a column.
+    fingerprint: int | None = field(default=None, repr=False)
+
+
+@dataclass
+class ListingHit:
+    """One row of listing_hits/: a card seen on a listing page in one crawl."""
+
+    seen_at: datetime
+    listing_url: str
+    page: int
+    position: int
+    url: str
+    title: str | None = None
+    excerpt: str | None = None
+    category: str | None = None
+    published: datetime | None = None
+    crawl_id: str | None = None
+
+
+@dataclass
+class PageError:
+    """A URL that could not become a record, with the stage and the reason (errors/)."""
+
+    url: str
+    stage: str
+    error: str
+    at: datetime
+    status: int | None = None
+    crawl_id: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        url: str,
+        stage: Stage | str,
+        reason: str,
+        *,
+        status: int | None = None,
+        at: datetime | None = None,
+    ) -> PageError:
+        """The one factory of error rows: ``at`` defaults to now."""
+        return cls(url, str(stage), reason, at or datetime.now(UTC), status)

@@ -1,0 +1,84 @@
+"""One downloaded article page to one row: the unit of work an extraction worker runs.
+
+Pure and picklable, so it runs the same inline, in a process pool, or in ``reprocess``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.model import Article, ArticlePage, PageError, Stage
+from pipelines.pages.article import MIN_TEXT_CHARS, NotAnArticle, extract_article
+from pipelines.pages.html import page_html
+from pipelines.pages.sites import GENERIC, SiteConfig
+from pipelines.text.clean import DEFAULT_BOILERPLATE
+from pipelines.text.fingerprints import simhash
+from pipelines.text.urls import site_of
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """What a crawl's settings tell the extraction (plain values, picklable)."""
+
+    min_chars: int = MIN_TEXT_CHARS
+    boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE
+
+
+def content_kind(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def extract_page(
+    page: ArticlePage, site: SiteConfig = GENERIC, options: ExtractOptions = ExtractOptions()
+) -> Article | PageError:
+    """Decode, extract, clean and merge with the card: an ``Article`` or a ``PageError``."""
+
+    def error(reason: str) -> PageError:
+        return page.error(Stage.EXTRACT, reason)
+
+    kind = content_kind(page.content_type)
+    if kind not in _HTML_TYPES:
+        return error(f"not an HTML page ({kind})")
+    if not page.body.strip():
+        return error("empty page")
+    if b"\x00" in page.body[:1024] and not page.body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return error("binary content, not an HTML page")
+    html = page_html(page)
+    card = page.card
+    known = (
+        {"title": card.title, "published": card.published, "category": card.category}
+        if card
+        else None
+    )
+    record = extract_article(
+        page.url,
+        html,
+        site=site,
+        min_chars=options.min_chars,
+        boilerplate=options.boilerplate,
+        known=known,
+    )
+    if isinstance(record, NotAnArticle):
+        return error(f"not an article: {record.reason}")
+    # The card is what the site chose to show; the page filled in what the card lacked.
+    return Article(
+        url=record.url,
+        site=site_of(record.url),
+        text=record.text,
+        title=record.title,
+        author=record.author,
+        published=record.published,
+        category=record.category,
+        tags=record.tags,
+        excerpt=card.excerpt if card else None,
+        lang=record.lang,
+        lang_prob=record.lang_prob,
+        code_blocks=record.code_blocks,
+        formulas=record.formulas,
+        content_hash=record.content_hash,
+        fingerprint=simhash(record.text),
+        listing_url=page.listing_url,
+        first_seen=page.fetched_at,
+    )

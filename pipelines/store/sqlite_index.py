@@ -1,0 +1,153 @@
+"""The article index in an embedded SQLite file: which articles the dataset holds.
+
+The index is an embedded SQLite file under ``DATA_DIR/_state/`` (for an object store, in
+the local state directory) derived from the Parquet files themselves: at every start it is
+reconciled with the files listed in the dataset (new files are read in, vanished ones
+dropped, rows of a killed run's unfinished file forgotten), so it can never disagree with
+the dataset for long.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipelines.store import open_dataset
+from pipelines.store.base import Dataset
+from pipelines.store.index import PENDING, stored_by_other_crawl
+from pipelines.text.fingerprints import NEAR_DUPLICATE_DISTANCE, bands, signed, simhash
+
+
+class SQLiteIndex:
+    """URLs and text fingerprints of the articles stored (or being stored) in ``root``."""
+
+    PENDING = PENDING
+
+    def __init__(self, root: Path | str | Dataset) -> None:
+        self.dataset = open_dataset(root)
+        state = self.dataset.state_dir
+        state.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(state / "index.sqlite", isolation_level=None, timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS articles (
+                url TEXT PRIMARY KEY, file TEXT NOT NULL, content_hash TEXT,
+                simhash INTEGER, b0 INTEGER, b1 INTEGER, b2 INTEGER, b3 INTEGER);
+            CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
+            CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+            CREATE INDEX IF NOT EXISTS articles_b0 ON articles(b0);
+            CREATE INDEX IF NOT EXISTS articles_b1 ON articles(b1);
+            CREATE INDEX IF NOT EXISTS articles_b2 ON articles(b2);
+            CREATE INDEX IF NOT EXISTS articles_b3 ON articles(b3);
+            CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY);
+            """
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- keeping in step with the files --
+
+    def reconcile(self) -> tuple[int, int]:
+        """Sync with ``articles/*.parquet``; returns (files read in, files dropped)."""
+        self.db.execute("DELETE FROM articles WHERE file LIKE ?", (self.PENDING + "%",))
+        on_disk = set(self.dataset.files("articles"))
+        known = {r[0] for r in self.db.execute("SELECT name FROM files")}
+        gone = known - on_disk
+        for name in gone:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM articles WHERE file = ?", (name,))
+            self.db.execute("DELETE FROM files WHERE name = ?", (name,))
+            self.db.execute("COMMIT")
+        added = sorted(on_disk - known)
+        for name in added:
+            table = self.dataset.read("articles", name, ["url", "text", "content_hash"])
+            rows = [
+                (r["url"], r["content_hash"], simhash(r["text"] or "")) for r in table.to_pylist()
+            ]
+            self._insert(rows, name)
+            self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (name,))
+        return len(added), len(gone)
+
+    def _insert(self, rows: Iterable[tuple[str, str | None, int]], file: str) -> None:
+        self.db.execute("BEGIN")
+        self.db.executemany(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET file = excluded.file",
+            [(u, file, h, signed(s), *bands(s)) for u, h, s in rows],
+        )
+        self.db.execute("COMMIT")
+
+    # -- questions --
+
+    def is_known(self, url: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone() is not None
+        )
+
+    def near_duplicate_of(self, content_hash: str, fingerprint: int) -> str | None:
+        """URL of a stored article with the same or nearly the same text."""
+        row = self.db.execute(
+            "SELECT url FROM articles WHERE content_hash = ? LIMIT 1", (content_hash,)
+        ).fetchone()
+        if row:
+            return str(row[0])
+        if fingerprint == 0:
+            return None
+        b = bands(fingerprint)
+        for url, other in self.db.execute(
+            "SELECT url, simhash FROM articles WHERE b0 = ? OR b1 = ? OR b2 = ? OR b3 = ?", b
+        ):
+            if bin((other & ((1 << 64) - 1)) ^ fingerprint).count("1") <= NEAR_DUPLICATE_DISTANCE:
+                return str(url)
+        return None
+
+    def file_of(self, url: str) -> str | None:
+        """The file that holds ``url`` (``pending:…`` while it is being written), or None."""
+        row = self.db.execute("SELECT file FROM articles WHERE url = ?", (url,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def stored_before(self, url: str, crawl_id: str) -> bool:
+        """Stored by an earlier crawl (not by this one, nor pending)."""
+        file = self.file_of(url)
+        return file is not None and stored_by_other_crawl(file, crawl_id)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # -- changes --
+
+    def reserve(self, url: str, content_hash: str, fingerprint: int, pending_file: str) -> bool:
+        """Claim ``url`` for a file being written; False if it is already stored or claimed."""
+        try:
+            self._insert_one(url, content_hash, fingerprint, self.PENDING + pending_file)
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def _insert_one(self, url: str, h: str, s: int, file: str) -> None:
+        self.db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (url, file, h, signed(s), *bands(s)),
+        )
+
+    def rename_files(self, renamed: dict[str, str]) -> None:
+        """Compaction moved the rows of each old file into a new one."""
+        self.db.execute("BEGIN")
+        for old, new in renamed.items():
+            self.db.execute("UPDATE articles SET file = ? WHERE file = ?", (new, old))
+            self.db.execute("DELETE FROM files WHERE name = ?", (old,))
+            self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (new,))
+        self.db.execute("COMMIT")
+
+    def commit_file(self, pending_file: str, name: str) -> None:
+        """The file is in place: its claimed URLs are now stored."""
+        self.db.execute("BEGIN")
+        self.db.execute(
+            "UPDATE articles SET file = ? WHERE file = ?", (name, self.PENDING + pending_file)
+        )
+        self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (name,))
+        self.db.execute("COMMIT")
