@@ -101,8 +101,9 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
     return CrawlPlan(urls, site)
 
 
-# Scrapy's own settings that a user commonly sets and that the project does not redeclare.
-_SCRAPY_TYPED = ("DOWNLOAD_DELAY", "URLLENGTH_LIMIT")
+# Scrapy's own settings that a user commonly sets and that the project does not redeclare
+# (Scrapy's default of DOWNLOAD_DELAY is the int 0, though it takes seconds).
+_SCRAPY_TYPED: dict[str, type] = {"DOWNLOAD_DELAY": float, "URLLENGTH_LIMIT": int}
 # Zero would stop the crawl from doing anything at all.
 _POSITIVE = ("PARQUET_", "CONCURRENT_REQUESTS")
 
@@ -113,16 +114,13 @@ def typed_settings() -> dict[str, type]:
     The types come from the declared defaults in ``crawler/settings.py``: nothing here
     lists them a second time.
     """
-    import scrapy.settings.default_settings as scrapy_defaults
-
     import crawler.settings as declared
 
-    found: dict[str, type] = {}
-    for module, names in ((declared, dir(declared)), (scrapy_defaults, _SCRAPY_TYPED)):
-        for name in names:
-            value = getattr(module, name, None)
-            if name.isupper() and isinstance(value, bool | int | float):
-                found[name] = bool if isinstance(value, bool) else type(value)
+    found = dict(_SCRAPY_TYPED)
+    for name in dir(declared):
+        value = getattr(declared, name)
+        if name.isupper() and isinstance(value, bool | int | float):
+            found[name] = bool if isinstance(value, bool) else type(value)
     return found
 
 

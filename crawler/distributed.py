@@ -173,8 +173,8 @@ def frontier_keys(settings: Any, spider_name: str = "listings") -> tuple[str, st
     """The shared queue and seen-set keys, as scrapy-redis's scheduler names them."""
     names = {"spider": spider_name}
     return (
-        settings.get("SCHEDULER_QUEUE_KEY") or QUEUE_KEY % names,
-        settings.get("SCHEDULER_DUPEFILTER_KEY") or DUPEFILTER_KEY % names,
+        (settings.get("SCHEDULER_QUEUE_KEY") or QUEUE_KEY) % names,
+        (settings.get("SCHEDULER_DUPEFILTER_KEY") or DUPEFILTER_KEY) % names,
     )
 
 
