@@ -83,23 +83,23 @@ LISTINGS_RETRY_BACKOFF_MAX = 30.0
 # Longest Retry-After (seconds) honoured; a server asking for more gets an errors/ row at once.
 LISTINGS_MAX_RETRY_AFTER = 120.0
 # Host names resolving to loopback/private/link-local addresses are refused (unless a start host).
-TWISTED_DNS_RESOLVER = "crawler.guards.PublicOnlyResolver"
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
 
 DOWNLOADER_MIDDLEWARES = {
     # Answers requests for the bundled demo site from files, with no network.
-    "crawler.middlewares.DemoSiteMiddleware": 950,
+    "crawler.middlewares.demo_site.DemoSiteMiddleware": 950,
     # Host rules, per-host limit and retry waits, before robots.txt and the network.
-    "crawler.guards.RequestGuard": 60,
+    "crawler.middlewares.request_guard.RequestGuard": 60,
     # Redirects checked and Retry-After read before redirects and retries are handled.
-    "crawler.guards.ResponseGuard": 650,
+    "crawler.middlewares.response_guard.ResponseGuard": 650,
     # Meta-refresh redirects without decoding every page whole to look for them.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.RawMetaRefreshMiddleware": 580,
+    "crawler.middlewares.meta_refresh.RawMetaRefreshMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.middlewares.KnownArticlesMiddleware": 950,
+    "crawler.middlewares.known_articles.KnownArticlesMiddleware": 950,
     # Links not followed (other host, private address, depth, length) become errors/ rows.
-    "crawler.guards.LinkGuard": 925,
+    "crawler.middlewares.link_guard.LinkGuard": 925,
 }
 ITEM_PIPELINES = {
     "pipelines.stages.ExtractArticles": 100,

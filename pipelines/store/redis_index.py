@@ -6,7 +6,7 @@ every worker of a distributed crawl sees the same answers at once:
 - ``reserve`` claims a URL atomically (a Lua script): one worker wins, the others are told
   the article is taken. A claim names its owner (the crawl id of the worker, read off the
   pending file name ``part-<crawl_id>-NNNNN.parquet``); a claim whose owner no longer
-  sends heartbeats (``listings:alive:<crawl_id>``, kept by ``crawler/distributed.py``) can be taken over, so a killed worker
+  sends heartbeats (``listings:alive:<crawl_id>``, kept by ``crawler/distributed/``) can be taken over, so a killed worker
   never blocks an article for ever.
 - ``commit_file`` turns the claims of a file into stored URLs once the file is in place.
 - ``reconcile`` derives the stored URLs from ``articles/*.parquet`` themselves: files not
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "listings:"
 INDEX = PREFIX + "index:"
-# Both kept up to date by crawler/distributed.py: the registered workers, and one key per
+# Both kept up to date by crawler/distributed/: the registered workers, and one key per
 # live worker that expires when its heartbeats stop.
 WORKERS_KEY = PREFIX + "workers"
 ALIVE_PREFIX = PREFIX + "alive:"

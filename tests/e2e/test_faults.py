@@ -28,15 +28,11 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 
-from crawler.guards import (
-    CrawlScope,
-    LinkGuard,
-    PublicOnlyResolver,
-    ResponseGuard,
-    parse_retry_after,
-    resolved_refusal,
-)
-from crawler.middlewares import RawMetaRefreshMiddleware
+from crawler.middlewares.link_guard import LinkGuard
+from crawler.middlewares.meta_refresh import RawMetaRefreshMiddleware
+from crawler.middlewares.response_guard import ResponseGuard, parse_retry_after
+from crawler.middlewares.scope import CrawlScope, resolved_refusal
+from crawler.resolver import PublicOnlyResolver
 from pipelines.model import PageError
 from tests.helpers.crawl import crawl
 from tests.helpers.faultserver import (

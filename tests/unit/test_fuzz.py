@@ -20,7 +20,7 @@ import pyarrow as pa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from crawler.middlewares import DEMO_ROOT, demo_file
+from crawler.middlewares.demo_site import DEMO_ROOT, demo_file
 from pipelines.model import Article, ArticlePage, PageError
 from pipelines.pages.extract import ExtractOptions, extract_page
 from pipelines.pages.html import decode_html, parse_html
