@@ -85,6 +85,7 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
             f"setting LISTINGS_EXTRACTOR={extractor!r} cannot be loaded: {exc}"
         ) from None
     check_typed_settings(settings)
+    switch(settings, "LISTINGS_WARC")
     # The crawl id names the crawl's files: it must stay one plain file-name part.
     crawl_id = settings.get("LISTINGS_CRAWL_ID")
     if crawl_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", str(crawl_id)):
@@ -140,3 +141,16 @@ def check_typed_settings(settings: BaseSettings) -> None:
             raise ArgumentError(f"setting {name} must be positive, got {value}")
         if value != value or value < 0:
             raise ArgumentError(f"setting {name} must be 0 or more, got {raw!r}")
+
+
+_SWITCHES = {"on": True, "true": True, "1": True, "yes": True}
+_SWITCHES |= {"off": False, "false": False, "0": False, "no": False, "": False}
+
+
+def switch(settings: BaseSettings, name: str) -> bool:
+    """An on/off setting (``on``/``off``, ``true``/``false``, ``1``/``0``); ArgumentError else."""
+    value = settings.get(name)
+    key = str(value).strip().lower() if not isinstance(value, bool) else str(value).lower()
+    if key not in _SWITCHES:
+        raise ArgumentError(f"setting {name} must be on or off, got {value!r}")
+    return _SWITCHES[key]

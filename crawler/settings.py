@@ -23,6 +23,15 @@ PARQUET_ROLL_ROWS = 5000
 # Per-site overrides (TOML); empty means the sites.toml at the project root.
 LISTINGS_SITES_FILE = ""
 
+# --- history ---------------------------------------------------------------------------
+# "on": keep every response as WARC 1.1 under DATA_DIR/warc/ (re-extraction with
+# `scrapy reprocess`).
+LISTINGS_WARC = "off"
+# Bytes per WARC file before the next one is started.
+LISTINGS_WARC_ROLL_BYTES = 256 * 1024 * 1024
+# WARC files whose responses answer every request (set by `scrapy reprocess`).
+LISTINGS_REPLAY_WARC: list[str] = []
+
 # --- extraction ------------------------------------------------------------------------
 # Extraction processes: "auto" (one per core), or N; 0 extracts in the crawl process.
 LISTINGS_EXTRACT_WORKERS = "auto"
@@ -92,6 +101,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.request_guard.RequestGuard": 60,
     # Redirects checked and Retry-After read before redirects and retries are handled.
     "crawler.middlewares.response_guard.ResponseGuard": 650,
+    # Every response as WARC (LISTINGS_WARC), as received: before redirects and retries.
+    "crawler.middlewares.warc_archive.WarcArchiveMiddleware": 700,
     # Meta-refresh redirects without decoding every page whole to look for them.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.meta_refresh.RawMetaRefreshMiddleware": 580,
