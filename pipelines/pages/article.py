@@ -21,9 +21,14 @@ from lxml import etree
 from trafilatura.settings import use_config
 
 from pipelines.pages import metadata
-from pipelines.pages.html import classes_of, parse_html, text_of
+from pipelines.pages.code import prepare_code
+from pipelines.pages.formulas import replace_formulas
+from pipelines.pages.html import parse_html, text_of
+from pipelines.pages.judgement import declares_article, shown_in_text, weighted_length
+from pipelines.pages.marks import CODE_MARK, FORMULA_MARK, take_marks  # noqa: F401 (re-exported)
 from pipelines.pages.metadata import json_ld
 from pipelines.pages.sites import GENERIC, SiteConfig, select
+from pipelines.pages.trim import drop_furniture
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_text, clean_title
 from pipelines.text.language import detect_language
 from pipelines.text.urls import BadURL, canonical_url, same_site
@@ -36,24 +41,6 @@ _TRAFILATURA.set("DEFAULT", "MIN_EXTRACTED_SIZE", "50")
 _TRAFILATURA.set("DEFAULT", "MIN_OUTPUT_SIZE", "10")
 _TRAFILATURA.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 
-_FORMULA_XPATH = (
-    "//*[@data-tex or @data-latex or @data-formula]"
-    " | //script[starts-with(@type, 'math/tex')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' katex ')]"
-    " | //mjx-container | //*[contains(@class, 'MathJax_Preview')]"
-    " | //math"
-)
-_GUTTER_XPATH = (
-    "//td[contains(@class, 'gutter')] | //*[contains(@class, 'line-numbers-rows')]"
-    " | //ul[contains(@class, 'pre-numbering')] | //td[contains(@class, 'linenos')]"
-    " | //*[contains(@class, 'lineno')] | //*[contains(@class, 'hljs-ln-numbers')]"
-    " | //td[.//span[contains(concat(' ', @class, ' '), ' lnt ')]]"
-    " | //span[contains(concat(' ', @class, ' '), ' ln ')]"
-)
-_CODE_TABLE_XPATH = (
-    "//figure[contains(@class, 'highlight')] | //table[contains(@class, 'highlighttable')]"
-    " | //table[contains(@class, 'hljs-ln')] | //table[contains(@class, 'lntable')]"
-)
 _CALLOUT_XPATH = (
     "//div[not(.//div) and not(.//p) and (contains(@class, 'callout') or contains(@class, 'admonition')"
     " or contains(@class, 'notice') or contains(@class, 'alert') or contains(@class, 'tip'))]"
@@ -114,52 +101,7 @@ class NotAnArticle:
     reason: str
 
 
-# Markers put where code blocks and formulas were, counted and removed after extraction.
-CODE_MARK = "\u27e6C\u27e7"
-FORMULA_MARK = "\u27e6F\u27e7"
-
-
-def take_marks(text: str) -> tuple[str, int, int]:
-    """(text without markers, code blocks, formulas)."""
-    code, formulas = text.count(CODE_MARK), text.count(FORMULA_MARK)
-    return text.replace(CODE_MARK, "").replace(FORMULA_MARK, ""), code, formulas
-
-
 # --- step: prepare the tree -------------------------------------------------------------
-
-
-def _formula_tex(el: etree._Element) -> str | None:
-    for attr in ("data-tex", "data-latex", "data-formula"):
-        if el.get(attr):
-            return el.get(attr)
-    if el.tag == "script":
-        return el.text or None
-    ann = el.xpath(".//annotation[@encoding='application/x-tex']")
-    if ann:
-        return text_of(ann[0]) or None
-    for attr in ("alttext", "aria-label"):
-        if el.get(attr):
-            return el.get(attr)
-    alt = el.xpath(".//math/@alttext")  # MathJax 3's assistive MathML
-    return str(alt[0]) if alt else None
-
-
-def _replace_with_text(el: etree._Element, text: str) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail or ""
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + text + tail
-    else:
-        parent.text = (parent.text or "") + text + tail
-    parent.remove(el)
-
-
-def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
-    chosen = set(elements)
-    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
 
 
 _TAIL_OWNERS = {"h1", "h2", "h3", "h4", "h5", "div", "p", "span", "strong"}
@@ -233,79 +175,30 @@ def prepare_tree(tree: etree._Element, html: str | None = None) -> etree._Elemen
     """The tree made ready for text extraction, in place (metadata is read before).
 
     Formulas become their TeX source (``$…$``, ``$$…$$`` for display), line-number
-    gutters go, and highlighted code tables become one ``<pre>`` each. Given the page's
-    source, a whole-tree search runs only where the source shows what it looks for.
+    gutters go, highlighted code tables become one ``<pre>`` each, and both are marked to
+    be counted where they end up. Given the page's source, a whole-tree search runs only
+    where the source shows what it looks for.
     """
     src = html if html is not None else etree.tostring(tree, encoding=str)
-    formula_xpath = (
-        _FORMULA_XPATH
-        if _has(
-            src,
-            "data-tex",
-            "data-latex",
-            "data-formula",
-            "math/tex",
-            "katex",
-            "mjx-",
-            "MathJax",
-            "<math",
-        )
-        else None
-    )
-    for el in _outermost(tree.xpath(formula_xpath) if formula_xpath else []):
-        if el.getparent() is None:
-            continue
-        tex = _formula_tex(el)
-        # A MathJax 2 preview span is the visual twin of the script beside it.
-        if "mathjax_preview" in classes_of(el):
-            _replace_with_text(el, "")
-            continue
-        display = (
-            el.get("type", "").endswith("mode=display")
-            or "display" in classes_of(el)
-            or el.get("display") in ("true", "block")
-        )
-        if tex:
-            tex = " ".join(tex.split())
-            _replace_with_text(
-                el, f" {FORMULA_MARK}$${tex}$$ " if display else f" {FORMULA_MARK}${tex}$ "
-            )
-        else:
-            _replace_with_text(el, f" {FORMULA_MARK} ")
-    if _has(src, "gutter", "line-number", "pre-numbering", "lineno", "hljs-ln", "lnt"):
-        for el in tree.xpath(_GUTTER_XPATH):
-            if el.getparent() is not None:
-                el.getparent().remove(el)
+    replace_formulas(tree, src)
+    drop_furniture(tree)
     _cut_tails(tree)
-    # A code listing in a <figure> is text, not an illustration (trafilatura drops figures).
-    if "<figure" in src:
-        for fig in tree.xpath("//figure[.//pre]"):
-            fig.tag = "div"
     # Callouts, notes and admonitions are the author's prose in a box.
     if _has(src, "callout", "admonition", "notice", "alert", "tip"):
         for box in tree.xpath(_CALLOUT_XPATH):
             box.tag = "p"
-    tables = tree.xpath(_CODE_TABLE_XPATH) if _has(src, "highlight", "hljs-ln", "lntable") else []
-    for table in _outermost(tables):
-        lines = [text_of(line) for line in table.xpath(".//*[contains(@class, 'line')]")]
-        code = "\n".join(lines) if lines else "".join(table.itertext()).strip("\n")
-        pre = etree.Element("pre")
-        etree.SubElement(pre, "code").text = code
-        pre.tail = table.tail
-        parent = table.getparent()
-        if parent is not None:
-            parent.replace(table, pre)
-    for pre in _outermost(tree.xpath("//body//pre")):
-        # Counted where they end up: only code inside the main text is the article's.
-        pre.text = f"{CODE_MARK}\n" + (pre.text or "")
+    prepare_code(tree, src)
     return tree
 
 
 # --- step: main text --------------------------------------------------------------------
 
 
-def main_text(tree: etree._Element, url: str, body_selector: str | None = None) -> str:
-    """The main text by trafilatura (comments off, fast), or a site's body selector."""
+def main_text(
+    tree: etree._Element, url: str, body_selector: str | None = None, fast: bool = True
+) -> str:
+    """The main text by trafilatura (comments off, fast unless told), or a site's body
+    selector."""
     if body_selector:
         nodes = select(tree, body_selector)
         if nodes:
@@ -315,7 +208,7 @@ def main_text(tree: etree._Element, url: str, body_selector: str | None = None) 
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
-        fast=True,
+        fast=fast,
         include_comments=False,
         include_tables=True,
         include_formatting=False,
@@ -345,10 +238,12 @@ def canonical_of(tree: etree._Element, url: str) -> str:
 
 @dataclass(frozen=True)
 class Listed:
-    """What a listing detector sees on the page: cards and the characters they show."""
+    """What a listing detector sees on the page: cards, the characters they show, and each
+    card's (title, excerpt) to tell cards in the text from teasers around it."""
 
     cards: int = 0
     chars: int = 0
+    shown: tuple[tuple[str, str], ...] = ()
 
 
 def listed_cards(tree: etree._Element, url: str) -> Listed:
@@ -363,23 +258,57 @@ def listed_cards(tree: etree._Element, url: str) -> Listed:
     from pipelines.pages.listing import detect_cards
 
     cards = detect_cards(tree, url).cards
-    return Listed(len(cards), sum(len(c.title or "") + len(c.excerpt or "") for c in cards))
+    return Listed(
+        len(cards),
+        sum(len(c.title or "") + len(c.excerpt or "") for c in cards),
+        tuple((c.title or "", c.excerpt or "") for c in cards),
+    )
+
+
+def _prose_beside_cards(text: str, shown: tuple[tuple[str, str], ...]) -> int:
+    """Characters of long paragraphs of the text that are no card's title or excerpt."""
+    heads = [" ".join(e.split())[:40].casefold() for _, e in shown if len(e) >= 40]
+    heads += [" ".join(t.split()).casefold() for t, _ in shown if len(t) >= 8]
+    total = 0
+    for line in text.split("\n"):
+        flat = " ".join(line.split()).casefold()
+        if weighted_length(flat) >= 150 and not any(h in flat for h in heads):
+            total += len(flat)
+    return total
 
 
 def judge(
-    title: str | None, text: str, head_title: str, min_chars: int, listed: Listed = Listed()
+    title: str | None,
+    text: str,
+    head_title: str,
+    min_chars: int,
+    listed: Listed = Listed(),
+    declared: bool = False,
 ) -> str | None:
-    """None if this is an article; otherwise the reason it is not."""
+    """None if this is an article; otherwise the reason it is not.
+
+    Length is weighted by script (CJK counts triple). A page is a listing when cards whose
+    titles are in the text make much of it, unless the text is mostly long paragraphs that
+    are no card's (one dominant block of prose), or the page declares itself an article and
+    has such prose at all.
+    """
     heading = " ".join(filter(None, [title, head_title]))
     if len(text) < 1500 and _SOFT_404.search(heading):
         return "looks like an error page (not found)"
     if not title:
         return "no title"
-    if len(text) < min_chars:
+    if weighted_length(text) < min_chars:
         return f"main text too short ({len(text)} characters, at least {min_chars} needed)"
-    # A listing (home, tag or archive page) is mostly the titles and excerpts of its cards.
-    if listed.cards >= 3 and listed.chars >= 0.4 * len(text):
-        return f"a listing page ({listed.cards} article cards), not an article"
+    if listed.cards < 3:
+        return None
+    cards, chars = (
+        shown_in_text(list(listed.shown), text) if listed.shown else (listed.cards, listed.chars)
+    )
+    if cards >= 3 and chars >= 0.4 * len(text):
+        prose = _prose_beside_cards(text, listed.shown)
+        if prose >= max(chars, 0.5 * len(text)) or (declared and prose >= 0.3 * len(text)):
+            return None
+        return f"a listing page ({cards} article cards), not an article"
     return None
 
 
@@ -422,11 +351,27 @@ def extract_article(
     author = metadata.author(tree, ld)
     published = known.get("published") or metadata.published(tree, ld, site.tz)
     tags = metadata.tags(tree, ld, category)
-    raw, code_blocks, formulas = take_marks(main_text(prepare_tree(tree, html), url, site.body))
-    cleaned = clean_text(raw, boilerplate + site.boilerplate)
-    # The page's own title line leaves the text whatever the card calls the article.
-    text = _drop_title_line(_drop_title_line(cleaned.text, page_title), title)
-    reason = judge(title, text, head_title, min_chars, listed)
+    declared = declares_article(tree, ld)
+
+    def extracted(tree: etree._Element, fast: bool) -> tuple[str, int, int, Any]:
+        raw, code, formulas = take_marks(main_text(prepare_tree(tree, html), url, site.body, fast))
+        cleaned = clean_text(raw, boilerplate + site.boilerplate)
+        # The page's own title line leaves the text whatever the card calls the article.
+        return (
+            _drop_title_line(_drop_title_line(cleaned.text, page_title), title),
+            code,
+            formulas,
+            cleaned,
+        )
+
+    text, code_blocks, formulas, cleaned = extracted(tree, True)
+    if weighted_length(text) < min_chars and not site.body:
+        # The fast pass may pick a teaser or a notice; the full one, with its fallbacks,
+        # looks further before the page is called too short.
+        retry = extracted(parse_html(html), False)
+        if len(retry[0]) > len(text):
+            text, code_blocks, formulas, cleaned = retry
+    reason = judge(title, text, head_title, min_chars, listed, declared)
     if reason:
         return NotAnArticle(canon, reason)
     language = detect_language(text)

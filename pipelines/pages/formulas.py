@@ -1,0 +1,234 @@
+"""Formulas in a page tree: each one replaced by a marker and its TeX, in place.
+
+Two kinds of source are read. Rendered math (KaTeX, MathJax 2/3/4, MathML, formula images,
+``<span class="math">`` and arithmatex spans) is an element: it is replaced by the TeX it
+carries (an annotation, ``data-latex``, ``alttext``, the script's text) or by the marker
+alone when it carries none. Math left in the text for a renderer in the browser
+(``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) is read only on a page that loads a renderer or
+shows a display formula, and ``$…$`` only by Pandoc's rule (no blank inside either dollar,
+no digit after the closing one), so prices such as "$5 and $10" stay prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipelines.pages.html import classes_of, text_of
+from pipelines.pages.marks import FORMULA_MARK
+
+_ELEMENT_XPATH = (
+    "//*[@data-tex or @data-latex or @data-formula]"
+    " | //script[starts-with(@type, 'math/tex')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' katex ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' katex-display ')]"
+    " | //mjx-container | //math"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' math ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' arithmatex ')]"
+    " | //img[@alt and (contains(@class, 'math') or contains(@class, 'latex')"
+    "   or contains(@class, 'tex') or contains(@class, 'formula') or contains(@class, 'equation')"
+    "   or contains(@src, 'latex') or contains(@src, 'mathtex') or contains(@src, 'tex?')"
+    "   or contains(@src, 'codecogs') or contains(@src, 'chart.apis.google.com/chart?cht=tx'))]"
+)
+# The visual twins MathJax 2 renders beside its <script type="math/tex">.
+_MATHJAX2_VISUAL = re.compile(r"^mathjax(?:_\w+)?$")
+# What a page loads or writes when its formulas are rendered in the browser.
+_RENDERER = re.compile(
+    r"katex|mathjax|math/tex|mjx-container|arithmatex|<math[\s>]"
+    r"|class=[\"'][^\"']*\bmath\b|data-(?:tex|latex)=",
+    re.I,
+)
+# Formulas written in text: display forms first, then Pandoc's inline dollar rule.
+_TEXT_FORMULA = re.compile(
+    r"\$\$(?P<dd>(?:[^$]|\$(?!\$))+?)\$\$"
+    r"|\\\[(?P<bd>.+?)\\\]"
+    r"|\\\((?P<bi>.+?)\\\)"
+    r"|(?<![\\$\d])\$(?P<di>(?![\s$])(?:[^$\\\n]|\\.){1,300}?)(?<![\s\\])\$(?![\d$])",
+    re.S,
+)
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]{2,}|[\^_]\{")
+_TEX_LIKE = re.compile(r"\\[A-Za-z]+|[\^_{}=<>+\-*/]")
+# Text inside these is code, rendered math or not shown: never read for delimiters.
+_NO_TEXT_MATH = {"pre", "code", "kbd", "samp", "script", "style", "textarea", "math", "svg"}
+
+
+def has_renderer(src: str) -> bool:
+    """Does the page load or mark up a math renderer?"""
+    return bool(_RENDERER.search(src))
+
+
+def _tex_of(el: etree._Element) -> str | None:
+    for attr in ("data-tex", "data-latex", "data-formula"):
+        if el.get(attr):
+            return el.get(attr)
+    if el.tag == "script":
+        return el.text or None
+    # MathJax 4's SVG output keeps the source on its root <g data-mml-node="math">.
+    root = el.xpath(".//*[@data-mml-node='math'][@data-latex]/@data-latex")
+    if root:
+        return str(root[0])
+    ann = el.xpath(".//annotation[contains(@encoding, 'tex')]")
+    if ann:
+        return text_of(ann[0]) or None
+    for attr in ("alttext", "data-original-title"):
+        if el.get(attr):
+            return el.get(attr)
+    alt = el.xpath(".//math/@alttext")  # MathJax 3's assistive MathML
+    if alt:
+        return str(alt[0])
+    if el.tag == "img":
+        return el.get("alt") or None
+    # <span class="math">\(x\)</span>, arithmatex: the text is the source.
+    m = _TEXT_FORMULA.fullmatch(text_of(el)) if el.tag != "math" else None
+    return next(g for g in m.groups() if g is not None) if m else None
+
+
+def _bare_wrapper(el: etree._Element) -> bool:
+    """A ``class="math"`` element that is not itself a written formula (a tag link, a
+    wrapper of rendered math): its formulas, if any, are found inside it."""
+    words = set((el.get("class") or "").lower().split())
+    if not words & {"math", "arithmatex"} or words & {"katex", "katex-display"}:
+        return False
+    if el.get("data-tex") or el.get("data-latex") or el.get("data-formula"):
+        return False
+    return not _TEXT_FORMULA.fullmatch(text_of(el))
+
+
+def _is_display(el: etree._Element, tex_source: str) -> bool:
+    classes = classes_of(el)
+    parent = el.getparent()
+    return (
+        el.get("type", "").endswith("mode=display")
+        or "display" in classes
+        or el.get("display") in ("true", "block")
+        or (parent is not None and "katex-display" in classes_of(parent))
+        or bool(el.xpath("self::*[.//math[@display='block']]"))
+        or tex_source.lstrip().startswith(("\\[", "$$"))
+    )
+
+
+def replace_with_text(el: etree._Element, text: str) -> None:
+    """Put ``text`` where ``el`` was (keeping its tail), removing ``el``."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text + tail
+    else:
+        parent.text = (parent.text or "") + text + tail
+    parent.remove(el)
+
+
+def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    chosen = set(elements)
+    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+
+
+def _written(tex: str, display: bool) -> str:
+    tex = " ".join(tex.split())
+    return f" {FORMULA_MARK}$${tex}$$ " if display else f" {FORMULA_MARK}${tex}$ "
+
+
+def _drop_mathjax2_visuals(tree: etree._Element) -> None:
+    for script in tree.xpath("//script[starts-with(@type, 'math/tex')]"):
+        for sib in list(script.itersiblings(preceding=True)):
+            words = (sib.get("class") or "").lower().split()
+            if not any(_MATHJAX2_VISUAL.match(w) for w in words):
+                break
+            replace_with_text(sib, "")
+
+
+def replace_formula_elements(tree: etree._Element) -> None:
+    """Rendered formulas (every element form) to marker + TeX."""
+    _drop_mathjax2_visuals(tree)
+    found = [el for el in tree.xpath(_ELEMENT_XPATH) if not _bare_wrapper(el)]
+    for el in _outermost(found):
+        if el.getparent() is None or el.tag in ("html", "body"):
+            continue
+        if el.tag not in ("script", "img") and el.xpath(
+            "ancestor::pre | ancestor::code | ancestor::head"
+        ):
+            continue
+        raw = text_of(el) if el.tag not in ("script", "img", "math") else ""
+        tex = _tex_of(el)
+        display = _is_display(el, raw)
+        written = _written(tex, display) if tex else f" {FORMULA_MARK} "
+        if display:
+            # A paragraph of its own: extractors keep paragraphs, not bare text in a <div>.
+            para = etree.Element("p")
+            para.text = written.strip()
+            para.tail = el.tail
+            el.getparent().replace(el, para)
+        else:
+            replace_with_text(el, written)
+
+
+def _text_display_formula(tree: etree._Element) -> bool:
+    """A display formula written in the page's text: the mark of a generator's math."""
+    for node in tree.xpath("//body//text()[contains(., '$$') or contains(., '\\[')]"):
+        if _readable(node):
+            for m in _TEXT_FORMULA.finditer(str(node)):
+                tex = m.group("dd") or m.group("bd")
+                if tex and _TEX_LIKE.search(tex):
+                    return True
+    return False
+
+
+def _readable(node: etree._ElementUnicodeResult) -> bool:
+    el = node.getparent()
+    if el is None:
+        return False
+    if node.is_tail:
+        el = el.getparent()
+    while el is not None:
+        if not isinstance(el.tag, str) or el.tag in _NO_TEXT_MATH:
+            return False
+        el = el.getparent()
+    return True
+
+
+def _sub_formulas(text: str, strict: bool) -> str:
+    def repl(m: re.Match[str]) -> str:
+        dd, bd, bi, di = m.group("dd", "bd", "bi", "di")
+        tex = next(g for g in (dd, bd, bi, di) if g is not None)
+        # Already a formula (an element replaced before); or blank; or, where no renderer
+        # vouches for it, an inline form without a TeX command.
+        done = text[max(0, m.start() - len(FORMULA_MARK)) : m.start()] == FORMULA_MARK
+        vouched = not strict or (_TEX_COMMAND if bi or di else _TEX_LIKE).search(tex)
+        if done or not tex.strip() or not vouched:
+            return m.group(0)
+        return _written(tex, display=dd is not None or bd is not None)
+
+    return _TEXT_FORMULA.sub(repl, text)
+
+
+def replace_text_formulas(tree: etree._Element, strict: bool = False) -> None:
+    """``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]`` written in text nodes to marker + TeX;
+    ``strict``: inline ones only with a TeX command (``\\log``, ``x^{2}``) in them."""
+    nodes = tree.xpath("//body//text()[contains(., '$') or contains(., '\\')]")
+    for node in nodes:
+        if not _readable(node):
+            continue
+        new = _sub_formulas(str(node), strict)
+        if new == str(node):
+            continue
+        el = node.getparent()
+        if node.is_tail:
+            el.tail = new
+        else:
+            el.text = new
+            if el.tag == "div" and len(el) == 0 and f"{FORMULA_MARK}$$" in new:
+                # A display formula alone in a <div>: extractors keep paragraphs.
+                el.tag = "p"
+
+
+def replace_formulas(tree: etree._Element, src: str) -> None:
+    """Every formula of the page to marker + TeX, in place."""
+    renderer = has_renderer(src)
+    if renderer:
+        replace_formula_elements(tree)
+    if "$" in src or "\\(" in src or "\\[" in src:
+        replace_text_formulas(tree, strict=not (renderer or _text_display_formula(tree)))

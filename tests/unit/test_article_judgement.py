@@ -1,0 +1,80 @@
+"""Is it one article? Related-story blocks do not make a listing; short news items are
+articles; a real listing (cards in the text) is still rejected."""
+
+from __future__ import annotations
+
+from pipelines.pages.article import ArticleRecord, NotAnArticle, extract_article
+from pipelines.pages.html import parse_html
+from pipelines.pages.judgement import declares_article, shown_in_text, weighted_length
+
+STORY = "".join(
+    f"<p>Paragraph {i} of the story: the council met on Tuesday and agreed, after a long"
+    f" debate about the budget, to rebuild the old bridge over the river by next spring.</p>"
+    for i in range(5)
+)
+
+
+def teasers(n: int) -> str:
+    return "".join(
+        f'<div class="teaser"><h3><a href="/news/other-{i}/">Other headline number {i} of'
+        f" the day</a></h3><p>Teaser {i}: a short summary of another story on the site that"
+        " readers might also like.</p></div>"
+        for i in range(n)
+    )
+
+
+def test_related_stories_do_not_make_a_listing() -> None:
+    html = (
+        '<html><head><title>Bridge to be rebuilt</title><meta property="og:type"'
+        ' content="article"></head><body><main><article><h1>Bridge to be rebuilt</h1>'
+        f"{STORY}</article><section><h2>More news</h2>{teasers(12)}</section></main>"
+        "</body></html>"
+    )
+    record = extract_article("https://news.example/local/bridge/", html)
+    assert isinstance(record, ArticleRecord), record
+
+
+def test_a_listing_is_still_a_listing() -> None:
+    html = (
+        "<html><head><title>Local news</title></head><body><main><h1>Local news</h1>"
+        f"{teasers(10)}</main></body></html>"
+    )
+    record = extract_article("https://news.example/local/", html)
+    assert isinstance(record, NotAnArticle)
+    assert "listing" in record.reason
+
+
+def test_short_cjk_news_item_is_an_article() -> None:
+    item = (
+        "本报讯 "
+        + "市政府昨日宣布，老城区的石桥将在明年春天之前完成重建工程，届时两岸居民出行将更加方便。"
+        * 2
+    )
+    html = (
+        f"<html><head><title>石桥将重建</title></head><body><article><h1>石桥将重建</h1>"
+        f"<p>{item}</p></article></body></html>"
+    )
+    assert len(item) < 200
+    record = extract_article("https://news.example/zh/bridge/", html)
+    assert isinstance(record, ArticleRecord), record
+
+
+def test_weighted_length_counts_cjk_triple() -> None:
+    assert weighted_length("abc") == 3
+    assert weighted_length("石桥") == 6
+
+
+def test_declares_article() -> None:
+    og = parse_html('<html><head><meta property="og:type" content="article"></head></html>')
+    ld = parse_html(
+        '<html><head><script type="application/ld+json">{"@graph": [{"@type": "WebPage"},'
+        ' {"@type": ["NewsArticle"]}]}</script></head></html>'
+    )
+    home = parse_html('<html><head><meta property="og:type" content="website"></head></html>')
+    assert declares_article(og) and declares_article(ld)
+    assert not declares_article(home)
+
+
+def test_cards_outside_the_text_do_not_count() -> None:
+    cards = [("Other headline one", "x"), ("Other headline two", ""), ("In the text", "")]
+    assert shown_in_text(cards, "Story.\nIn the text\nMore story.") == (1, len("In the text"))
