@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
 import sys
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
+from crawler.settings import DOWNLOAD_MAXSIZE
 from pipelines.model import FetchedPage
 from pipelines.text.urls import BadURL, canonical_url
 
@@ -16,17 +18,47 @@ class SourceError(Exception):
     """The page cannot be read; the message says why, in one sentence."""
 
 
-def _read_file(path: Path) -> bytes:
+_CHUNK = 1024 * 1024
+
+
+def _read_file(path: Path, max_bytes: int = DOWNLOAD_MAXSIZE) -> bytes:
+    """The file's bytes, gunzipped when compressed; refused past ``max_bytes`` either way
+    (the crawl's ``DOWNLOAD_MAXSIZE``), read and inflated a chunk at a time."""
+    too_big = f"{path} is larger than {max_bytes} bytes (DOWNLOAD_MAXSIZE) once decompressed"
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+            fh.seek(0)
+            if path.suffix == ".gz" or head == b"\x1f\x8b":
+                return _gunzip(fh, max_bytes, path, too_big)
+            data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise SourceError(f"{path} is not a valid gzip file: {exc}") from None
+    if len(data) > max_bytes:
+        raise SourceError(too_big)
     return data
+
+
+def _gunzip(fh: BinaryIO, max_bytes: int, path: Path, too_big: str) -> bytes:
+    # Bounded memory whatever the ratio: never more than max_bytes + one chunk inflated.
+    out = bytearray()
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    started = False
+    try:
+        while chunk := fh.read(_CHUNK):
+            while chunk:
+                if inflater.eof:  # concatenated gzip members, as gzip.decompress reads them
+                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                started = True
+                out += inflater.decompress(chunk, max_bytes + 1 - len(out))
+                if len(out) > max_bytes:
+                    raise SourceError(too_big)
+                chunk = inflater.unconsumed_tail or inflater.unused_data
+    except zlib.error as exc:
+        raise SourceError(f"{path} is not a valid gzip file: {exc}") from None
+    if not started or not inflater.eof:
+        raise SourceError(f"{path} is not a valid gzip file: it ends before its data does")
+    return bytes(out)
 
 
 def read_source(source: str, url: str | None, fetch: object | None = None) -> FetchedPage:

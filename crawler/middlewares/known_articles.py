@@ -1,7 +1,8 @@
 """``KnownArticlesMiddleware`` (spider middleware): scheduled crawls do only new work.
 
-No download of an article an earlier crawl already stored, and no further paging once a
-listing page shows only such articles.
+No download of an article an earlier crawl already stored, under its own URL or any of its
+aliases (a card's link, a redirect hop, a non-canonical address), and no further paging
+once a listing page shows only such articles.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class KnownArticlesMiddleware:
         stats = self.crawler.stats
         cards = known = complete = 0
         held_next: list[Request] = []
+        index = state.index
         for item in result:
             if not isinstance(item, Request):
                 yield item
@@ -44,10 +46,17 @@ class KnownArticlesMiddleware:
             if kind is RequestKind.ARTICLE:
                 cards += 1
                 url = canonical_url(item.url)
-                if state.index.stored_before(url, state.crawl_id):
+                target = index.resolve(url)
+                # An alias of an article stored or being stored is that article: no download.
+                if index.stored_before(target, state.crawl_id) or (
+                    target != url and index.is_known(target)
+                ):
                     known += 1
-                    complete += state.stored_completely(url)
+                    complete += state.stored_completely(target)
                     stats.inc_value("listings/articles_already_stored")
+                    if target != url:
+                        stats.inc_value("listings/aliases_skipped")
+                    logger.debug("Already stored: %s", item.url)
                     continue
             elif kind is RequestKind.LISTING and item.meta.get("listing_page", 1) > 1:
                 held_next.append(item)

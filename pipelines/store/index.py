@@ -3,6 +3,11 @@
 Two implementations answer the same questions with the same meaning: ``SQLiteIndex``
 (embedded, one crawl at a time) and ``RedisIndex`` (shared by distributed workers). Both are
 derived from the Parquet files and reconciled with them at every start.
+
+Aliases (every URL under which an article was linked or reached, ``aliases/``) map to the
+article's URL: ``resolve`` answers the article a requested URL stands for. An alias is
+only ever added, never dropped: one left behind by a killed run points at an article that
+is not stored, and the article's own entry decides what is stored.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ class ArticleIndex(Protocol):
     def reserve(self, url: str, content_hash: str, fingerprint: int, pending_file: str) -> bool: ...
     def rename_files(self, renamed: dict[str, str]) -> None: ...
     def commit_file(self, pending_file: str, name: str) -> None: ...
+    def resolve(self, url: str) -> str: ...
+    def add_aliases(self, url: str, aliases: list[str]) -> list[str]: ...
     def close(self) -> None: ...
 
 

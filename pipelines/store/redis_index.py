@@ -17,7 +17,8 @@ Keys (one Redis database per dataset): ``listings:index:url`` (URL -> file name,
 ``~owner~pending-file`` while claimed), ``…:sig`` (URL -> content hash, SimHash and its
 bands), ``…:h:<content hash>`` and ``…:b:<band>:<value>`` (sets of URLs, for near
 duplicates), ``…:files`` and ``…:file:<name>`` (committed files and their URLs),
-``…:claims:<owner>`` and ``…:owners`` (pending claims per worker).
+``…:claims:<owner>`` and ``…:owners`` (pending claims per worker), ``…:alias`` (alias ->
+article URL) and ``…:alias_files`` (``aliases/`` files read in).
 """
 
 from __future__ import annotations
@@ -277,7 +278,20 @@ class RedisIndex:
             added = sorted(on_disk - known)
             for name in added:
                 self._ingest_file(name)
+            self._ingest_aliases()
         return len(added), len(gone)
+
+    def _ingest_aliases(self) -> None:
+        # Only added: compaction renames files, and reading a merged file again is harmless.
+        known = set(self.redis.smembers(self.prefix + "alias_files"))
+        for name in sorted(set(self.dataset.files("aliases")) - known):
+            rows = self.dataset.read("aliases", name, ["alias", "url"]).to_pylist()
+            for start in range(0, len(rows), _INGEST_BATCH):
+                with self.redis.pipeline(transaction=False) as pipe:
+                    for row in rows[start : start + _INGEST_BATCH]:
+                        pipe.hsetnx(self.prefix + "alias", row["alias"], row["url"])
+                    pipe.execute()
+            self.redis.sadd(self.prefix + "alias_files", name)
 
     def _ingest_file(self, name: str) -> None:
         table = self.dataset.read("articles", name, ["url", "text", "content_hash"])
@@ -349,6 +363,22 @@ class RedisIndex:
 
     def count(self) -> int:
         return int(self.redis.hlen(self.prefix + "url"))
+
+    def resolve(self, url: str) -> str:
+        """The article's URL for one of its aliases; any other URL as it is."""
+        target = self.redis.hget(self.prefix + "alias", url)
+        return url if target is None else str(target)
+
+    def add_aliases(self, url: str, aliases: list[str]) -> list[str]:
+        """Remember ``aliases`` as addresses of ``url``; returns those not known before."""
+        fresh = [a for a in dict.fromkeys(aliases) if a != url]
+        if not fresh:
+            return []
+        with self.redis.pipeline(transaction=False) as pipe:
+            for alias in fresh:
+                pipe.hsetnx(self.prefix + "alias", alias, url)
+            done = pipe.execute()
+        return [a for a, new in zip(fresh, done, strict=True) if new]
 
     # -- changes --
 

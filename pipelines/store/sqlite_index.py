@@ -43,6 +43,8 @@ class SQLiteIndex:
             CREATE INDEX IF NOT EXISTS articles_b2 ON articles(b2);
             CREATE INDEX IF NOT EXISTS articles_b3 ON articles(b3);
             CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, url TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS alias_files (name TEXT PRIMARY KEY);
             """
         )
 
@@ -70,7 +72,21 @@ class SQLiteIndex:
             ]
             self._insert(rows, name)
             self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (name,))
+        self._reconcile_aliases()
         return len(added), len(gone)
+
+    def _reconcile_aliases(self) -> None:
+        # Only added: compaction renames files, and reading a merged file again is harmless.
+        known = {r[0] for r in self.db.execute("SELECT name FROM alias_files")}
+        for name in sorted(set(self.dataset.files("aliases")) - known):
+            table = self.dataset.read("aliases", name, ["alias", "url"])
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT OR IGNORE INTO aliases VALUES (?, ?)",
+                [(r["alias"], r["url"]) for r in table.to_pylist()],
+            )
+            self.db.execute("INSERT OR IGNORE INTO alias_files VALUES (?)", (name,))
+            self.db.execute("COMMIT")
 
     def _insert(self, rows: Iterable[tuple[str, str | None, int]], file: str) -> None:
         self.db.execute("BEGIN")
@@ -117,6 +133,24 @@ class SQLiteIndex:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def resolve(self, url: str) -> str:
+        """The article's URL for one of its aliases; any other URL as it is."""
+        row = self.db.execute("SELECT url FROM aliases WHERE alias = ?", (url,)).fetchone()
+        return url if row is None else str(row[0])
+
+    def add_aliases(self, url: str, aliases: list[str]) -> list[str]:
+        """Remember ``aliases`` as addresses of ``url``; returns those not known before."""
+        added = []
+        self.db.execute("BEGIN")
+        for alias in dict.fromkeys(aliases):
+            if alias == url:
+                continue
+            cur = self.db.execute("INSERT OR IGNORE INTO aliases VALUES (?, ?)", (alias, url))
+            if cur.rowcount:
+                added.append(alias)
+        self.db.execute("COMMIT")
+        return added
 
     # -- changes --
 
