@@ -86,6 +86,7 @@ def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> 
         ) from None
     check_typed_settings(settings)
     switch(settings, "LISTINGS_WARC")
+    switch(settings, "LISTINGS_DISCOVER")
     # The crawl id names the crawl's files: it must stay one plain file-name part.
     crawl_id = settings.get("LISTINGS_CRAWL_ID")
     if crawl_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", str(crawl_id)):
@@ -143,7 +144,7 @@ def check_typed_settings(settings: BaseSettings) -> None:
             raise ArgumentError(f"setting {name} must be 0 or more, got {raw!r}")
 
 
-_SWITCHES = {"on": True, "true": True, "1": True, "yes": True}
+_SWITCHES = {"on": True, "auto": True, "true": True, "1": True, "yes": True}
 _SWITCHES |= {"off": False, "false": False, "0": False, "no": False, "": False}
 
 
@@ -152,5 +153,5 @@ def switch(settings: BaseSettings, name: str) -> bool:
     value = settings.get(name)
     key = str(value).strip().lower() if not isinstance(value, bool) else str(value).lower()
     if key not in _SWITCHES:
-        raise ArgumentError(f"setting {name} must be on or off, got {value!r}")
+        raise ArgumentError(f"setting {name} must be on (or auto) or off, got {value!r}")
     return _SWITCHES[key]

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import secrets
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crawler.packaged import packaged_file
+from pipelines.model import ListingHit
 from pipelines.pages.sites import GENERIC, SiteConfig, load_sites, site_for_host
 from pipelines.store import open_dataset
 from pipelines.store.base import Dataset
+from pipelines.store.crawl_lock import CrawlLock
 from pipelines.store.index import ArticleIndex, crawl_of_file, stored_by_other_crawl
 from pipelines.store.local import DatasetLock
 from pipelines.store.sqlite_index import SQLiteIndex
@@ -28,7 +32,6 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 _RUNTIMES: weakref.WeakKeyDictionary[Crawler, CrawlRuntime] = weakref.WeakKeyDictionary()
-DEFAULT_SITES_FILE = Path(__file__).resolve().parent.parent / "sites.toml"
 
 
 def new_crawl_id(now: datetime) -> str:
@@ -37,8 +40,10 @@ def new_crawl_id(now: datetime) -> str:
 
 
 def sites_file(settings: BaseSettings) -> Path:
-    """The per-site overrides file: ``LISTINGS_SITES_FILE``, or the project's ``sites.toml``."""
-    return Path(settings.get("LISTINGS_SITES_FILE") or DEFAULT_SITES_FILE)
+    """The per-site overrides file: ``LISTINGS_SITES_FILE``, or the project's ``sites.toml``
+    (``crawler/sites.toml``, a link to the one at the root, shipped in every install)."""
+    configured = settings.get("LISTINGS_SITES_FILE")
+    return Path(configured) if configured else packaged_file("sites.toml")
 
 
 def dataset_of(settings: BaseSettings) -> Dataset:
@@ -59,6 +64,11 @@ class CrawlRuntime:
     # Why the dataset could not be written, once it could not: every writer stops.
     store_failure: str | None = None
     writers: dict[str, TableWriter] = field(default_factory=dict)
+    # Listing hits whose article is not resolved yet, by the card's URL: written once the
+    # article (or its error) comes through, so that ``url`` is the article's URL.
+    held_hits: dict[str, list[ListingHit]] = field(default_factory=dict)
+    # Called first by ``close``, while the writers are still open (held rows are written).
+    before_close: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlRuntime:
@@ -82,6 +92,29 @@ class CrawlRuntime:
 
     _finished: set[str] | None = None
     _lock: DatasetLock | None = None
+    _crawl_lock: CrawlLock | None = None
+
+    def claim_dataset(self) -> None:
+        """One local crawl per dataset: raises CrawlBusy while another live crawl writes it.
+
+        Workers of one distributed crawl share the lock; a local crawl holds it alone.
+        """
+        if self._crawl_lock is None:
+            lock = CrawlLock(self.dataset.state_dir)
+            lock.acquire(shared=bool(self.redis_url), where=f"DATA_DIR {self.dataset}")
+            self._crawl_lock = lock
+
+    def hold_hit(self, hit: ListingHit, key: str) -> None:
+        """Keep ``hit`` until the article behind ``key`` (the card's URL) resolves."""
+        self.held_hits.setdefault(key, []).append(hit)
+
+    def release_hits(self, keys: list[str], url: str | None = None) -> list[ListingHit]:
+        """The hits held for any of ``keys``, their ``url`` set to ``url`` when given."""
+        released = [hit for key in dict.fromkeys(keys) for hit in self.held_hits.pop(key, ())]
+        if url is not None:
+            for hit in released:
+                hit.url = url
+        return released
 
     @property
     def finished_crawls(self) -> set[str]:
@@ -146,7 +179,10 @@ class CrawlRuntime:
         self.index.commit_file(name, name)
 
     def close(self) -> None:
-        """Commit every open file and close the index."""
+        """Write what is held, commit every open file and close the index."""
+        hooks, self.before_close = self.before_close, []
+        for hook in hooks:
+            hook()
         for writer in self.writers.values():
             writer.commit()
         if self._index is not None:
@@ -158,6 +194,9 @@ class CrawlRuntime:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        if self._crawl_lock is not None:
+            self._crawl_lock.release()
+            self._crawl_lock = None
 
 
 def crawl_runtime(crawler: Crawler) -> CrawlRuntime:

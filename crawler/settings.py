@@ -52,6 +52,9 @@ LISTINGS_BOILERPLATE: list[str] = []
 LISTINGS_MAX_PAGES = 1000
 # A run fails (non-zero exit) when more than this share of article pages became errors.
 LISTINGS_MAX_ERROR_SHARE = 0.5
+# "auto": an HTML listing page with no cards is read through the feed it declares
+# (<link rel=alternate>); "off": never.
+LISTINGS_DISCOVER = "auto"
 # Pages fetched per host in one crawl (0: no limit); a bound against link farms.
 LISTINGS_MAX_REQUESTS_PER_HOST = 50_000
 # Scheduled runs: stop paging once a listing page shows only articles already stored.
@@ -108,6 +111,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.meta_refresh.RawMetaRefreshMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
+    # Next to the spider: counts each listing page's cards for the run's verdict.
+    "crawler.extensions.cards_seen.CardsSeen": 990,
     "crawler.middlewares.known_articles.KnownArticlesMiddleware": 950,
     # Links not followed (other host, private address, depth, length) become errors/ rows.
     "crawler.middlewares.link_guard.LinkGuard": 925,
@@ -119,6 +124,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRecord": 100,
+    "crawler.extensions.Progress": 110,
 }
 ADDONS = {"crawler.addons.DistributedCrawl": 0}
 
@@ -134,5 +140,11 @@ LISTINGS_CHECKPOINT_SECONDS = 120.0
 # Seconds an idle worker waits on an empty queue before it finishes.
 LISTINGS_DRAIN_SECONDS = 30.0
 
+# --- what a run shows -------------------------------------------------------------------
+# Seconds between two progress lines (listing pages, articles, errors, pages/s, per site);
+# 0 turns them off.
+LISTINGS_PROGRESS_SECONDS = 10.0
 LOG_LEVEL = "INFO"
+# Scrapy's stats dump at the end goes to DEBUG (with -L DEBUG); the per-site summary is ours.
+STATS_DUMP = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -35,7 +35,8 @@ class FetchedPage:
     """A downloaded (or saved) page, not yet decoded: the input of every page function."""
 
     url: str
-    body: bytes
+    # Never in a log line (reprs of items are logged): a page is kilobytes of HTML.
+    body: bytes = field(repr=False)
     content_type: str | None
     status: int
     fetched_at: datetime
@@ -51,6 +52,8 @@ class ArticlePage(FetchedPage):
 
     listing_url: str | None = None
     card: CardInfo | None = None
+    # Every URL that led here (the card's link, each redirect hop, the final address).
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,7 +62,7 @@ class Article:
 
     url: str
     site: str
-    text: str
+    text: str = field(repr=False)
     title: str | None = None
     author: str | None = None
     published: datetime | None = None
@@ -77,6 +80,10 @@ class Article:
     crawl_id: str | None = None
     # Text fingerprint for near-duplicate checks, computed beside the extraction; not a column.
     fingerprint: int | None = field(default=None, repr=False)
+    # Metadata shapes the extraction did not expect (counted in the crawl's stats); not a column.
+    oddities: list[str] = field(default_factory=list, repr=False)
+    # The URLs that led to this article (from its page), recorded in aliases/; not a column.
+    aliases: list[str] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -93,6 +100,22 @@ class ListingHit:
     category: str | None = None
     published: datetime | None = None
     crawl_id: str | None = None
+    # Host of the listing page; filled from listing_url when the row is written.
+    site: str | None = None
+    # The link as the card showed it; ``url`` becomes the article's URL once it is known.
+    card_url: str | None = None
+    # Where the card came from: "html" (a listing page), "feed" or "sitemap".
+    source: str | None = None
+
+
+@dataclass
+class Alias:
+    """One row of aliases/: a URL under which an article was linked or reached."""
+
+    alias: str
+    url: str
+    seen_at: datetime
+    crawl_id: str | None = None
 
 
 @dataclass
@@ -105,6 +128,8 @@ class PageError:
     at: datetime
     status: int | None = None
     crawl_id: str | None = None
+    # Host of the URL; filled from url when the row is written.
+    site: str | None = None
 
     @classmethod
     def of(

@@ -6,19 +6,23 @@ reached through the ``LISTINGS_RUNTIME`` setting, so nothing here imports ``craw
 
 - ``ExtractArticles``: an ``ArticlePage`` becomes an ``Article`` or a ``PageError``
   (inline, or in a process pool that keeps both cores busy);
-- ``DeduplicateArticles``: an article already stored is dropped, a near-duplicate is marked;
+- ``DeduplicateArticles``: an article already stored is dropped, a near-duplicate is marked,
+  the URLs that led to it are remembered (``aliases/``) and the listing hits held for it
+  are written with its URL;
 - ``WriteDataset``: every row goes to its table's Parquet writer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from itemadapter import ItemAdapter
@@ -26,7 +30,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
-from pipelines.model import Article, ArticlePage, ListingHit, PageError
+from pipelines.model import Alias, Article, ArticlePage, ListingHit, PageError
 from pipelines.pages.extract import ExtractOptions, extract_page
 from pipelines.pages.sites import SiteConfig
 from pipelines.store.base import StorageError
@@ -47,12 +51,16 @@ class CrawlContext(Protocol):
 
     crawl_id: str
     store_failure: str | None
+    redis_url: str | None
+    before_close: list[Callable[[], None]]
 
     @property
     def index(self) -> ArticleIndex: ...
     def site_for(self, host: str) -> SiteConfig: ...
     def writer(self, table: str) -> TableWriter: ...
     def fail_storage(self, reason: str) -> bool: ...
+    def hold_hit(self, hit: ListingHit, key: str) -> None: ...
+    def release_hits(self, keys: list[str], url: str | None = None) -> list[ListingHit]: ...
     def close(self) -> None: ...
 
 
@@ -145,7 +153,11 @@ class ExtractArticles:
         if isinstance(result, PageError):
             self.stats.inc_value("listings/extract_errors")
         else:
+            result.aliases = list(item.aliases)
             self.stats.inc_value("listings/articles_extracted")
+            # Shapes of metadata the extraction did not expect: counted, never fatal.
+            for name in getattr(result, "oddities", None) or ():
+                self.stats.inc_value(f"listings/oddities/{name}")
         return result
 
 
@@ -160,17 +172,67 @@ def store_failed(crawler: Crawler, what: str, exc: Exception) -> DropItem:
 
 
 class DeduplicateArticles:
-    """One row per canonical URL over all crawls; near-duplicate text is marked."""
+    """One row per canonical URL over all crawls; near-duplicate text is marked.
+
+    Every URL that led to an article (its page's aliases) is remembered in the index and
+    in ``aliases/``; the listing hits held for any of them are written with its URL.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
+        self.write = WriteDataset(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DeduplicateArticles:
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        runtime_of(self.crawler).before_close.append(self.release_all)
+
+    def emit(self, row: Any) -> None:
+        """Write a row that is not the item passing through (a held hit, an alias)."""
+        # A DropItem here means the store failed, and said so once.
+        with contextlib.suppress(DropItem):
+            self.write.process_item(row)
+
+    def release_all(self) -> None:
+        """At the end: the hits still held, resolved through the aliases where possible."""
+        state = runtime_of(self.crawler)
+        keys = list(getattr(state, "held_hits", {}))
+        for hit in state.release_hits(keys):
+            hit.url = state.index.resolve(hit.url)
+            self.emit(hit)
+
+    def resolved(self, item: Article) -> None:
+        """Remember the article's aliases and write the hits held for them."""
+        state = runtime_of(self.crawler)
+        aliases = [a for a in item.aliases if a != item.url]
+        for alias in state.index.add_aliases(item.url, aliases):
+            self.emit(Alias(alias, item.url, item.first_seen or datetime.now(UTC)))
+            self.stats.inc_value("listings/aliases")
+        for hit in state.release_hits([item.url, *aliases], item.url):
+            self.emit(hit)
+
+    def hold_or_resolve(self, hit: ListingHit) -> ListingHit:
+        """The hit with its article's URL; held (dropped for now) while the article is
+        not known yet, to be written once it resolves."""
+        state = runtime_of(self.crawler)
+        target = state.index.resolve(hit.url)
+        # Distributed, another worker may fetch the article: a hit held here would die
+        # with a killed worker, so it is written now, resolved as far as the index knows.
+        if state.index.is_known(target) or state.redis_url:
+            hit.url = target
+            return hit
+        state.hold_hit(hit, hit.url)
+        raise DropItem(f"held until its article resolves: {hit.url}", log_level="DEBUG")
+
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, ListingHit):
+            return self.hold_or_resolve(item)
+        if isinstance(item, PageError):
+            for hit in runtime_of(self.crawler).release_hits([item.url]):
+                self.emit(hit)
         if not isinstance(item, Article):
             return item
         state = runtime_of(self.crawler)
@@ -182,16 +244,25 @@ class DeduplicateArticles:
             reserved = index.reserve(item.url, item.content_hash or "", fingerprint, pending)
         except (sqlite3.Error, OSError) as exc:  # the index shares DATA_DIR's disk
             raise store_failed(self.crawler, "the state index", exc) from exc
+        try:
+            self.resolved(item)
+        except (sqlite3.Error, OSError) as exc:
+            raise store_failed(self.crawler, "the state index", exc) from exc
         if not reserved:
             self.stats.inc_value("listings/duplicates")
-            raise DropItem(f"already stored: {item.url}")
+            raise DropItem(f"already stored: {item.url}", log_level="DEBUG")
         if duplicate_of and duplicate_of != item.url:
             item.duplicate_of = duplicate_of
             self.stats.inc_value("listings/near_duplicates")
         return item
 
 
-_TABLE_OF = {Article: "articles", ListingHit: "listing_hits", PageError: "errors"}
+_TABLE_OF = {
+    Article: "articles",
+    ListingHit: "listing_hits",
+    PageError: "errors",
+    Alias: "aliases",
+}
 
 
 class WriteDataset:
@@ -214,8 +285,10 @@ class WriteDataset:
             raise DropItem("not stored: the dataset cannot be written", log_level="DEBUG")
         row = ItemAdapter(item).asdict()
         row["crawl_id"] = state.crawl_id
-        if table == "articles":
-            row["site"] = row["site"] or site_of(row["url"])
+        if table == "listing_hits":
+            row["site"] = row.get("site") or site_of(row["listing_url"])
+        elif table in ("articles", "errors"):
+            row["site"] = row.get("site") or site_of(row["url"])
         try:
             state.writer(table).write(row)
         except StorageError as exc:

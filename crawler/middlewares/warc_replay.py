@@ -40,7 +40,7 @@ class WarcReplayMiddleware:
     def from_crawler(cls, crawler: Crawler) -> WarcReplayMiddleware:
         files = crawler.settings.getlist("LISTINGS_REPLAY_WARC")
         if not files:
-            raise NotConfigured("LISTINGS_REPLAY_WARC is empty")
+            raise NotConfigured  # only `scrapy reprocess` sets it
         return cls(crawler, [Path(f) for f in files])
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Response:

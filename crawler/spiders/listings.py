@@ -1,30 +1,51 @@
 """The ``listings`` spider: walks listing pages, follows every card to its article.
 
-It only wires requests to the pure functions: ``detect_cards`` for listing pages, and
+It only wires requests to the pure functions: ``detect_cards`` for HTML listing pages,
+``read_feed`` for feeds and sitemaps (a start URL may be either, and an HTML listing with no
+cards falls back to the feed it declares when ``LISTINGS_DISCOVER`` is on), and
 ``ArticlePage`` items that the pipelines extract. No selectors live here.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.arguments import plan_crawl
+from crawler.arguments import plan_crawl, switch
 from crawler.request_kind import KIND_META, RequestKind
 from crawler.runtime import CrawlRuntime, sites_file
 from pipelines.model import ArticlePage, CardInfo, FetchedPage, ListingHit, PageError, Stage
+from pipelines.pages.feeds import FeedError, FeedKind, declared_feeds, feed_kind, read_feed
 from pipelines.pages.html import parse_page
-from pipelines.pages.listing import detect_cards
-from pipelines.text.urls import canonical_url, site_of
+from pipelines.pages.listing import Card, detect_cards
+from pipelines.store.crawl_lock import CrawlBusy
+from pipelines.text.urls import BadURL, canonical_url, site_of
+
+
+class Source(StrEnum):
+    """Where a listing's cards came from."""
+
+    HTML = "html"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+
+
+FEEDS = (FeedKind.RSS, FeedKind.ATOM, FeedKind.JSON_FEED)
 
 
 class ListingsSpider(scrapy.Spider):
     name = "listings"
+    # Log lines name items by type and URL: a page body or an article text never gets there.
+    custom_settings: ClassVar[dict[str, Any]] = {"LOG_FORMATTER": "crawler.log.QuietLogFormatter"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.spider_args = {k: kwargs.pop(k) for k in ("start_urls", "site") if k in kwargs}
@@ -38,6 +59,8 @@ class ListingsSpider(scrapy.Spider):
         spider.allowed_domains = sorted({site_of(u) for u in plan.start_urls})
         spider.max_pages = crawler.settings.getint("LISTINGS_MAX_PAGES")
         spider.site_override = plan.site
+        spider.discover = switch(crawler.settings, "LISTINGS_DISCOVER")
+        claim_dataset(crawler)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -56,25 +79,76 @@ class ListingsSpider(scrapy.Spider):
         return self.site_override or CrawlRuntime.of(self.crawler).site_for(site_of(url))
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        page = fetched_page(response)
+        kind = feed_kind(page.body, page.content_type)
+        if kind is not None:
+            yield from self.parse_feed(response, page, kind)
+            return
         if not hasattr(response, "text"):
             yield self.error(
                 response.url, Stage.DOWNLOAD, "listing page is not text", response.status
             )
             return
-        now = datetime.now(UTC)
         page_no = response.meta["listing_page"]
         site = self.site_for(response.url)
-        listing = detect_cards(parse_page(fetched_page(response)), response.url, site)
+        tree = parse_page(page)
+        listing = detect_cards(tree, response.url, site)
         self.crawler.stats.inc_value("listings/listing_pages")
         if not listing.cards:
+            feeds = declared_feeds(tree, response.url) if self.discover else []
+            if page_no == 1 and feeds and not response.meta.get("discovered"):
+                # A listing built in the browser, or one the detector cannot read: the feed
+                # the page declares lists the same posts.
+                self.logger.info(
+                    "No article cards on %s: reading the feed it declares, %s.",
+                    response.url,
+                    feeds[0],
+                )
+                self.crawler.stats.inc_value("listings/feeds_discovered")
+                request = self.listing_request(feeds[0], 1, response.meta["start_url"])
+                request.meta["discovered"] = True
+                yield request
+                return
             self.logger.info("No article cards on %s: the listing ends here.", response.url)
-        for card in listing.cards:
+        yield from self.cards(response, listing.cards, Source.HTML)
+        yield from self.follow(response, listing.next_url)
+
+    def parse_feed(self, response: Response, page: FetchedPage, kind: FeedKind) -> Iterator[Any]:
+        """A feed or a sitemap as a listing: its entries are cards, its index more pages."""
+        try:
+            listing = read_feed(page)
+        except FeedError as exc:
+            yield self.error(response.url, Stage.EXTRACT, str(exc), response.status)
+            return
+        self.crawler.stats.inc_value("listings/feed_pages")
+        if listing.refused:
+            self.crawler.stats.inc_value("listings/feed_entries_refused", listing.refused)
+        page_no = response.meta["listing_page"]
+        for offset, sitemap in enumerate(listing.sitemaps, start=1):
+            if page_no + offset > self.max_pages:
+                self.logger.warning(
+                    "Stopped reading the sitemaps of %s: LISTINGS_MAX_PAGES=%d reached.",
+                    response.url,
+                    self.max_pages,
+                )
+                break
+            yield self.listing_request(sitemap, page_no + offset, response.meta["start_url"])
+        source = Source.FEED if kind in FEEDS else Source.SITEMAP
+        yield from self.cards(response, listing.cards, source)
+        yield from self.follow(response, listing.next_url)
+
+    def cards(self, response: Response, cards: list[Card], source: Source) -> Iterator[Any]:
+        """A listing hit and an article request for each card of a listing page."""
+        now = datetime.now(UTC)
+        for card in cards:
             yield ListingHit(
                 seen_at=now,
                 listing_url=response.url,
-                page=page_no,
+                page=response.meta["listing_page"],
                 position=card.position,
                 url=card.url,
+                card_url=card.url,
+                source=str(source),
                 title=card.title,
                 excerpt=card.excerpt,
                 category=card.category,
@@ -87,15 +161,21 @@ class ListingsSpider(scrapy.Spider):
                 errback=self.on_error,
                 meta={KIND_META: RequestKind.ARTICLE, "listing_url": response.url, "card": info},
             )
-        if listing.next_url and page_no < self.max_pages:
-            yield self.listing_request(listing.next_url, page_no + 1, response.meta["start_url"])
-        elif listing.next_url:
+
+    def follow(self, response: Response, next_url: str | None) -> Iterator[Any]:
+        """The next listing page, within ``LISTINGS_MAX_PAGES``."""
+        page_no = response.meta["listing_page"]
+        if next_url and page_no < self.max_pages:
+            yield self.listing_request(next_url, page_no + 1, response.meta["start_url"])
+        elif next_url:
             self.logger.warning(
                 "Stopped paging at %s: LISTINGS_MAX_PAGES=%d reached.", response.url, self.max_pages
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         page = fetched_page(response)
+        # Every address that led here: the card's link, each redirect hop, the final URL.
+        hops = [*response.meta.get("redirect_urls", ()), response.url]
         yield ArticlePage(
             url=canonical_url(page.url),
             body=page.body,
@@ -104,6 +184,7 @@ class ListingsSpider(scrapy.Spider):
             fetched_at=page.fetched_at,
             listing_url=response.meta.get("listing_url"),
             card=response.meta.get("card"),
+            aliases=_canonical_all(hops),
         )
 
     def on_error(self, failure: Failure) -> Iterator[PageError]:
@@ -121,6 +202,33 @@ class ListingsSpider(scrapy.Spider):
     @staticmethod
     def error(url: str, stage: Stage, reason: str, status: int | None = None) -> PageError:
         return PageError.of(url, stage, reason, status=status)
+
+
+def claim_dataset(crawler: Any) -> None:
+    """One local crawl per ``DATA_DIR``: a second one exits at once, status 2.
+
+    Checked while the spider is made, before the engine starts: nothing was fetched or
+    written, no process started, so leaving at once is clean (an exception here would only
+    end as a traceback and status 1).
+    """
+    try:
+        CrawlRuntime.of(crawler).claim_dataset()
+    except CrawlBusy as exc:
+        # Like a bad argument: one sentence on stderr, status 2, nothing done.
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        print(f"Error: {exc}", file=sys.stderr, flush=True)
+        os._exit(2)
+
+
+def _canonical_all(urls: list[str]) -> list[str]:
+    out: dict[str, None] = {}
+    for url in urls:
+        try:
+            out[canonical_url(url)] = None
+        except BadURL:
+            continue
+    return list(out)
 
 
 def _describe(failure: Failure) -> str:

@@ -300,3 +300,22 @@ def _sitemap(page: FetchedPage, kind: FeedKind, max_entries: int) -> FeedListing
             published=parse_date(date) if date else None,
         )
     return listing
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+def declared_feeds(tree: etree._Element, url: str) -> list[str]:
+    """The feeds an HTML page declares (``<link rel=alternate type=…rss/atom/json>``) on its
+    own site, in page order; comment feeds last, since they list comments, not posts."""
+    found: list[str] = []
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        href = link.get("href")
+        if "alternate" not in rel or kind not in _FEED_TYPES or not href:
+            continue
+        feed = _same_site_url(FetchedPage(url, b"", None, 200, datetime.now(UTC)), href)
+        if feed and feed not in found:
+            found.append(feed)
+    return sorted(found, key=lambda u: "comment" in u.lower())

@@ -1,6 +1,7 @@
 """Compaction: many small files of daily runs merged into fewer large ones, atomically.
 
-The merged files are written into a new generation directory and the table's link is
+The merged files are written into a new generation directory (``_generations/<table>/gNNNN``,
+never reachable from ``DATA_DIR/*/*.parquet``) and the table's link is
 swapped to it in one rename: a reader sees the old files or the new ones, never both
 and never neither. Old generations are kept for a grace period for readers that listed
 them, then deleted. Rows are streamed batch by batch, never held whole in memory.
@@ -17,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from pipelines.store.base import fsync_dir
-from pipelines.store.local import ensure_table_dir, generation_dirs
+from pipelines.store.local import ensure_table_dir, generation_dirs, generation_home, swap_link
 from pipelines.store.schema import TABLES, with_version
 
 
@@ -36,8 +37,8 @@ class TableResult:
 
 
 def _next_generation(root: Path, table: str) -> Path:
-    numbers = [int(p.name.rsplit(".g", 1)[1]) for p in generation_dirs(root, table)]
-    return root / f".{table}.g{max(numbers, default=0) + 1:04d}"
+    numbers = [int(p.name[1:]) for p in generation_dirs(root, table)]
+    return generation_home(root, table) / f"g{max(numbers, default=0) + 1:04d}"
 
 
 def _groups(files: list[Path], target_rows: int) -> list[list[Path]]:
@@ -93,9 +94,7 @@ def compact_table(
             os.fsync(fh.fileno())
         os.replace(tmp, new_dir / name)
     fsync_dir(new_dir)
-    swap = root / f".{table}.link-{os.getpid()}"
-    os.symlink(new_dir.name, swap, target_is_directory=True)
-    os.replace(swap, link)
+    swap_link(root, new_dir, link)
     fsync_dir(root)
     os.utime(current)  # the grace period of the old generation starts now
     result.files_after = len(groups)

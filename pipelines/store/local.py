@@ -1,6 +1,7 @@
 """A dataset in a directory (a local or shared filesystem).
 
-Each table directory is a link to its current generation of files; a file is written under
+Each table directory is a link to its live generation of files (kept under
+``_generations/<table>/``); a file is written under
 a hidden temporary name and renamed into place only once complete, so a reader sees a whole
 file or none, even after ``kill -9``. Crawls hold the dataset lock shared, compaction alone.
 """
@@ -24,26 +25,65 @@ from pipelines.store.base import (
 )
 from pipelines.store.schema import TABLES
 
-GENERATION_PREFIX = "."
+# Generations live under one underscore folder, out of reach of ``DATA_DIR/*/*.parquet``
+# and of every reader's hidden-file rules; each table directory links to its live one.
+GENERATIONS = "_generations"
+
+
+def generation_home(root: Path, table: str) -> Path:
+    """``root/_generations/table``: where the table's generations of files live."""
+    return root / GENERATIONS / table
 
 
 def generation_dirs(root: Path, table: str) -> list[Path]:
-    return sorted(root.glob(f".{table}.g*"))
+    """The table's generation directories (``g0000``, ``g0001``, ...), oldest first."""
+    return sorted(generation_home(root, table).glob("g[0-9]*"))
+
+
+def swap_link(root: Path, target: Path, link: Path) -> None:
+    """Point ``link`` at ``target`` (relative, so the dataset can move) in one rename."""
+    swap = root / f".{link.name}.link-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        swap.unlink()
+    os.symlink(os.path.relpath(target, root), swap, target_is_directory=True)
+    os.replace(swap, link)
+
+
+def migrate_generations(root: Path, table: str) -> None:
+    """Move the generations of an older dataset (``.table.g0000`` beside the link) under
+    ``_generations/table/`` and point the link there; a no-op once done."""
+    legacy = sorted(root.glob(f".{table}.g[0-9]*"))
+    if not legacy:
+        return
+    home = generation_home(root, table)
+    home.mkdir(parents=True, exist_ok=True)
+    link = root / table
+    live = os.readlink(link) if link.is_symlink() else None
+    for old in legacy:
+        new = home / f"g{old.name.rsplit('.g', 1)[1]}"
+        # Another process starting at the same moment may have moved it first.
+        with contextlib.suppress(FileNotFoundError, FileExistsError, OSError):
+            os.rename(old, new)
+        if live == old.name:
+            swap_link(root, new, link)
+    fsync_dir(root)
 
 
 def ensure_table_dir(root: Path, table: str) -> Path:
-    """``root/table``: a link to the table's current generation directory.
+    """``root/table``: a link to the table's live generation directory.
 
     Readers go through the link; compaction swaps it in one atomic rename, so a reader
     sees the old set of files or the new one, never a mix.
     """
     link = root / table
+    if link.is_symlink() and os.readlink(link).startswith("."):
+        migrate_generations(root, table)
     if link.is_dir():
         return link
-    first = root / f".{table}.g0000"
+    first = generation_home(root, table) / "g0000"
     first.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileExistsError):  # another worker made it first
-        os.symlink(first.name, link, target_is_directory=True)
+        os.symlink(os.path.relpath(first, root), link, target_is_directory=True)
     return link
 
 

@@ -43,6 +43,9 @@ LISTING_HITS = pa.schema(
         pa.field("page", pa.int32()),
         pa.field("position", pa.int32()),
         pa.field("url", pa.string()),
+        pa.field("card_url", pa.string()),
+        pa.field("site", pa.string()),
+        pa.field("source", pa.string()),
         pa.field("title", pa.string()),
         pa.field("excerpt", pa.string()),
         pa.field("category", pa.string()),
@@ -55,6 +58,7 @@ ERRORS = pa.schema(
         pa.field("crawl_id", pa.string()),
         pa.field("at", _TS),
         pa.field("url", pa.string()),
+        pa.field("site", pa.string()),
         pa.field("stage", pa.string()),
         pa.field("status", pa.int32()),
         pa.field("error", pa.string()),
@@ -73,6 +77,19 @@ CRAWLS = pa.schema(
         pa.field("duplicates", pa.int64()),
         pa.field("errors", pa.int64()),
         pa.field("finish_reason", pa.string()),
+        pa.field("status", pa.string()),
+        pa.field("failure", pa.string()),
+    ]
+)
+
+# Every URL under which an article was linked or reached; a request for one is never
+# downloaded again.
+ALIASES = pa.schema(
+    [
+        pa.field("alias", pa.string(), nullable=False),
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("crawl_id", pa.string()),
+        pa.field("seen_at", _TS),
     ]
 )
 
@@ -81,6 +98,7 @@ TABLES: dict[str, pa.Schema] = {
     "listing_hits": LISTING_HITS,
     "errors": ERRORS,
     "crawls": CRAWLS,
+    "aliases": ALIASES,
 }
 
 ERROR_STAGES = ("download", "extract", "store")

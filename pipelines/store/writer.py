@@ -174,3 +174,25 @@ class TableWriter:
         if self._tmp is not None:
             self.dataset.discard(self._tmp)
             self._tmp = None
+
+
+# A plain name (no leading "." or "_", which pyarrow and pandas skip), so every reader and
+# every glob of the table sees the schema; it holds no rows, so it changes no count.
+EMPTY_FILE = "part-empty.parquet"
+
+
+def ensure_loadable(dataset: Dataset, tables: Iterable[str] = TABLES) -> list[str]:
+    """Give every table with no file a zero-row file with its schema; returns those tables.
+
+    A table directory with no file breaks readers: pandas returns a frame without columns,
+    DuckDB finds "no files", Polars and Spark raise. Writing the same empty file twice (two
+    workers closing together) is harmless.
+    """
+    made = []
+    for table in tables:
+        if dataset.files(table):
+            continue
+        empty = pa.Table.from_pylist([], schema=with_version(TABLES[table]))
+        dataset.write_table(table, EMPTY_FILE, empty)
+        made.append(table)
+    return made

@@ -76,10 +76,14 @@ def test_compaction_keeps_every_row_and_readers_see_one_generation(
     assert all("No such file" in str(exc) for exc in failures), failures[:3]
     assert pinned_counts and set(pinned_counts) == {40}
     assert len(list((data / "articles").glob("*.parquet"))) == 1
-    assert len(list(data.glob(".articles.g*"))) == 2
+    assert len(list((data / "_generations" / "articles").glob("g*"))) == 2
+    # Only live files are reachable from DATA_DIR/*/*.parquet: never a superseded generation.
+    live = duckdb.sql(f"SELECT count(*) FROM read_parquet('{data}/*/*.parquet', union_by_name=1)")
+    tables = [p.name for p in data.iterdir() if p.is_symlink()]
+    assert live.fetchall()[0][0] == sum(table(data, name).num_rows for name in tables)
     # Past its grace period, the old generation goes at the next compaction.
     assert compact(data, "--keep-old", "0").returncode == 0
-    assert len(list(data.glob(".articles.g*"))) == 1
+    assert len(list((data / "_generations" / "articles").glob("g*"))) == 1
     assert sorted(r["url"] for r in table(data, "articles").to_pylist()) == before
     # The index follows the new files: nothing to re-read, nothing downloaded again.
     index = SQLiteIndex(data)

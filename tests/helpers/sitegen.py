@@ -154,3 +154,60 @@ def build_site(root: Path, items: list[Post], per_page: int = 5, style: str = "p
         "<html><body><h1>关于</h1><p>一个测试站。</p></body></html>"
     )
     return paths
+
+
+def write_feeds(root: Path, items: list[Post], per_feed_page: int = 10) -> None:
+    """The same posts as an Atom feed (paged with rel=next), an RSS feed, and a sitemap
+    index naming two sitemaps (the second gzipped), all with root-relative links."""
+    import gzip
+
+    pages = [items[i : i + per_feed_page] for i in range(0, len(items), per_feed_page)]
+    for n, chunk in enumerate(pages, start=1):
+        name = "atom.xml" if n == 1 else f"atom-{n}.xml"
+        nxt = f'<link rel="next" href="/atom-{n + 1}.xml"/>' if n < len(pages) else ""
+        entries = "".join(
+            f"<entry><title>{html.escape(p.title)}</title><link href='{p.path}'/>"
+            f"<id>{p.path}</id><published>{p.date}T08:00:00+00:00</published>"
+            f"<summary>{html.escape(_PROSE[0][:40])}</summary></entry>"
+            for p in chunk
+        )
+        (root / name).write_text(
+            f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>测试站</title>{nxt}{entries}</feed>",
+            encoding="utf-8",
+        )
+    items_rss = "".join(
+        f"<item><title>{html.escape(p.title)}</title><link>{p.path}</link>"
+        f"<pubDate>{p.date}</pubDate></item>"
+        for p in items
+    )
+    (root / "rss.xml").write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>测试站</title>'
+        f"{items_rss}</channel></rss>",
+        encoding="utf-8",
+    )
+    half = len(items) // 2
+    for n, chunk in ((1, items[:half]), (2, items[half:])):
+        urls = "".join(f"<url><loc>{p.path}</loc><lastmod>{p.date}</lastmod></url>" for p in chunk)
+        xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+        if n == 1:
+            (root / "sitemap-1.xml").write_text(xml, encoding="utf-8")
+        else:
+            (root / "sitemap-2.xml.gz").write_bytes(gzip.compress(xml.encode()))
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>/sitemap-1.xml</loc></sitemap><sitemap><loc>/sitemap-2.xml.gz</loc></sitemap>"
+        "</sitemapindex>",
+        encoding="utf-8",
+    )
+
+
+def write_script_listing(root: Path, feed: str = "/atom.xml") -> None:
+    """A listing built in the browser: an app root, a script, no cards, a declared feed."""
+    (root / "app").mkdir(parents=True, exist_ok=True)
+    (root / "app" / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>测试站</title>"
+        f"<link rel='alternate' type='application/atom+xml' href='{feed}'></head>"
+        "<body><div id='app'></div><script src='/app.js'></script></body></html>",
+        encoding="utf-8",
+    )
