@@ -40,8 +40,9 @@ class PageCommand(ScrapyCommand):
             return None
         assert self.settings is not None
         try:
-            fetch = partial(fetch_http, user_agent=self.settings.get("USER_AGENT"))
-            page = read_source(args[0], opts.url, fetch)
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+            fetch = partial(fetch_http, user_agent=self.settings.get("USER_AGENT"), max_bytes=limit)
+            page = read_source(args[0], opts.url, fetch, max_bytes=limit)
             sites = load_sites(sites_file(self.settings))
         except (SourceError, SiteConfigError) as exc:
             fail(str(exc))

@@ -61,15 +61,21 @@ def _gunzip(fh: BinaryIO, max_bytes: int, path: Path, too_big: str) -> bytes:
     return bytes(out)
 
 
-def read_source(source: str, url: str | None, fetch: object | None = None) -> FetchedPage:
-    """The page behind SOURCE, with ``url`` as its address when given."""
+def read_source(
+    source: str,
+    url: str | None,
+    fetch: object | None = None,
+    max_bytes: int = DOWNLOAD_MAXSIZE,
+) -> FetchedPage:
+    """The page behind SOURCE, with ``url`` as its address when given; a file past
+    ``max_bytes`` (``DOWNLOAD_MAXSIZE``) once decompressed is refused."""
     scheme = urlsplit(source).scheme.lower()
     if scheme in ("http", "https"):
         if fetch is None:
             raise SourceError("no fetcher for http(s) sources")
         return fetch(source, url)  # type: ignore[operator]
     path = Path(unquote(urlsplit(source).path)) if scheme == "file" else Path(source)
-    body = _read_file(path)
+    body = _read_file(path, max_bytes)
     address = url or f"file://{path.resolve()}"
     if url:
         try:

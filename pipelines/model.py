@@ -54,6 +54,9 @@ class ArticlePage(FetchedPage):
     card: CardInfo | None = None
     # Every URL that led here (the card's link, each redirect hop, the final address).
     aliases: list[str] = field(default_factory=list)
+    # The WARC record of the response, when the crawl archives (LISTINGS_WARC=on).
+    warc_file: str | None = None
+    warc_offset: int | None = None
 
 
 @dataclass
@@ -84,6 +87,9 @@ class Article:
     oddities: list[str] = field(default_factory=list, repr=False)
     # The URLs that led to this article (from its page), recorded in aliases/; not a column.
     aliases: list[str] = field(default_factory=list, repr=False)
+    # The WARC record the row was extracted from, when the crawl archives.
+    warc_file: str | None = None
+    warc_offset: int | None = None
 
 
 @dataclass
@@ -106,6 +112,9 @@ class ListingHit:
     card_url: str | None = None
     # Where the card came from: "html" (a listing page), "feed" or "sitemap".
     source: str | None = None
+    # The WARC record of the listing page, when the crawl archives.
+    warc_file: str | None = None
+    warc_offset: int | None = None
 
 
 @dataclass

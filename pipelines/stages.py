@@ -154,6 +154,7 @@ class ExtractArticles:
             self.stats.inc_value("listings/extract_errors")
         else:
             result.aliases = list(item.aliases)
+            result.warc_file, result.warc_offset = item.warc_file, item.warc_offset
             self.stats.inc_value("listings/articles_extracted")
             # Shapes of metadata the extraction did not expect: counted, never fatal.
             for name in getattr(result, "oddities", None) or ():

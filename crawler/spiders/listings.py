@@ -21,6 +21,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.arguments import plan_crawl, switch
+from crawler.middlewares.warc_archive import WARC_META
 from crawler.request_kind import KIND_META, RequestKind
 from crawler.runtime import CrawlRuntime, sites_file
 from pipelines.model import ArticlePage, CardInfo, FetchedPage, ListingHit, PageError, Stage
@@ -149,6 +150,7 @@ class ListingsSpider(scrapy.Spider):
                 url=card.url,
                 card_url=card.url,
                 source=str(source),
+                **warc_of(response),
                 title=card.title,
                 excerpt=card.excerpt,
                 category=card.category,
@@ -185,6 +187,7 @@ class ListingsSpider(scrapy.Spider):
             listing_url=response.meta.get("listing_url"),
             card=response.meta.get("card"),
             aliases=_canonical_all(hops),
+            **warc_of(response),
         )
 
     def on_error(self, failure: Failure) -> Iterator[PageError]:
@@ -243,3 +246,12 @@ def fetched_page(response: Response) -> FetchedPage:
     return FetchedPage(
         response.url, response.body, content_type, response.status, datetime.now(UTC)
     )
+
+
+def warc_of(response: Response) -> dict[str, Any]:
+    """``warc_file`` and ``warc_offset`` of the response's record (None when not archived)."""
+    location = response.meta.get(WARC_META)
+    return {
+        "warc_file": getattr(location, "file", None),
+        "warc_offset": getattr(location, "offset", None),
+    }

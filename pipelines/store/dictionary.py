@@ -36,6 +36,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "listing_url": "listing page on which the article was first found",
         "first_seen": "when this crawler first extracted the article (UTC), not when it was published: see `published`",
         "crawl_id": "the crawl that extracted it (joins `crawls.crawl_id`)",
+        "warc_file": "the WARC file (under `warc/`) holding the article page, when the crawl archived (`LISTINGS_WARC=on`); else null",
+        "warc_offset": "byte offset of the page's response record in `warc_file`; else null",
     },
     "listing_hits": {
         "crawl_id": "the crawl that saw the card",
@@ -51,6 +53,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "excerpt": "excerpt as shown on the card, cleaned",
         "category": "category as shown on the card",
         "published": "date as shown on the card (UTC)",
+        "warc_file": "the WARC file holding the listing page, when the crawl archived; else null",
+        "warc_offset": "byte offset of the listing page's response record in `warc_file`; else null",
     },
     "errors": {
         "crawl_id": "the crawl that met the error",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "1.1"
 METADATA_KEY = b"listings.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -32,6 +32,8 @@ ARTICLES = pa.schema(
         pa.field("listing_url", pa.string()),
         pa.field("first_seen", _TS),
         pa.field("crawl_id", pa.string()),
+        pa.field("warc_file", pa.string()),
+        pa.field("warc_offset", pa.int64()),
     ]
 )
 
@@ -50,6 +52,8 @@ LISTING_HITS = pa.schema(
         pa.field("excerpt", pa.string()),
         pa.field("category", pa.string()),
         pa.field("published", _TS),
+        pa.field("warc_file", pa.string()),
+        pa.field("warc_offset", pa.int64()),
     ]
 )
 

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
+from pipelines.store.warc import read_response
 from tests.helpers.crawl import crawl, table
 from tests.helpers.paths import ROOT
 from tests.helpers.sitegen import build_site, posts
 
 WARC = ["-s", "LISTINGS_WARC=on"]
-# Columns that say when and by which crawl, not what was extracted.
-WHEN = ["crawl_id", "first_seen"]
+# Columns that say when, by which crawl and from which record, not what was extracted.
+WHEN = ["crawl_id", "first_seen", "warc_file", "warc_offset"]
 
 
 def reprocess(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -58,6 +59,10 @@ def test_reprocess_rebuilds_the_same_articles_offline(serve: Any, tmp_path: Path
     before, after = articles(data), articles(again)
     assert len(before) == 14
     assert after == before
+    # Each row names the record it came from.
+    for row in table(data, "articles").to_pylist():
+        record = read_response(data / "warc" / row["warc_file"], row["warc_offset"])
+        assert record.url == row["url"] and b"<html" in record.body.lower()
     hits = table(again, "listing_hits").num_rows
     assert hits == table(data, "listing_hits").num_rows > 0
 
