@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.store.base import StorageError
 from pipelines.store.local import check_writable
-from pipelines.store.schema import METADATA_KEY, TABLES
+from pipelines.store.schema import METADATA_KEY, SCHEMA_VERSION, TABLES
 from pipelines.store.sqlite_index import SQLiteIndex
 from pipelines.store.writer import TableWriter
 from pipelines.text.fingerprints import simhash
@@ -44,7 +44,7 @@ def test_rows_go_out_in_row_groups_and_files_roll(tmp_path: Path) -> None:
     table = ds.dataset(tmp_path / "articles").to_table()
     assert table.num_rows == 65
     assert table.schema.remove_metadata() == TABLES["articles"].remove_metadata()
-    assert pq.read_schema(files[0]).metadata[METADATA_KEY] == b"1"
+    assert pq.read_schema(files[0]).metadata[METADATA_KEY] == SCHEMA_VERSION.encode()
 
 
 LEAN_WRITER = """
