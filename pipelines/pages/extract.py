@@ -6,11 +6,13 @@ Pure and picklable, so it runs the same inline, in a process pool, or in ``repro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from pipelines.model import Article, ArticlePage, PageError, Stage
 from pipelines.pages.article import MIN_TEXT_CHARS, NotAnArticle, extract_article
 from pipelines.pages.html import page_html
 from pipelines.pages.sites import GENERIC, SiteConfig
+from pipelines.pages.structured import watch_oddities
 from pipelines.text.clean import DEFAULT_BOILERPLATE
 from pipelines.text.fingerprints import simhash
 from pipelines.text.urls import site_of
@@ -30,6 +32,20 @@ def content_kind(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
+def _date_only(value: datetime) -> bool:
+    return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
+
+
+def merge_published(card: datetime | None, page: datetime | None) -> datetime | None:
+    """The card's date unless it is only a day and the page gives a time on or near it
+    (a listing's "2024-01-08" is the page's 2024-01-08T09:30+08:00 seen from UTC)."""
+    if card is None or page is None:
+        return card or page
+    if _date_only(card) and not _date_only(page) and abs(page - card) < timedelta(days=2):
+        return page
+    return card
+
+
 def extract_page(
     page: ArticlePage, site: SiteConfig = GENERIC, options: ExtractOptions = ExtractOptions()
 ) -> Article | PageError:
@@ -47,19 +63,18 @@ def extract_page(
         return error("binary content, not an HTML page")
     html = page_html(page)
     card = page.card
-    known = (
-        {"title": card.title, "published": card.published, "category": card.category}
-        if card
-        else None
-    )
-    record = extract_article(
-        page.url,
-        html,
-        site=site,
-        min_chars=options.min_chars,
-        boilerplate=options.boilerplate,
-        known=known,
-    )
+    # The card's date is merged below, not handed over: a listing often shows only the day
+    # where the article page gives the exact time with its offset.
+    known = {"title": card.title, "category": card.category} if card else None
+    with watch_oddities() as oddities:
+        record = extract_article(
+            page.url,
+            html,
+            site=site,
+            min_chars=options.min_chars,
+            boilerplate=options.boilerplate,
+            known=known,
+        )
     if isinstance(record, NotAnArticle):
         return error(f"not an article: {record.reason}")
     # The card is what the site chose to show; the page filled in what the card lacked.
@@ -69,7 +84,7 @@ def extract_page(
         text=record.text,
         title=record.title,
         author=record.author,
-        published=record.published,
+        published=merge_published(card.published if card else None, record.published),
         category=record.category,
         tags=record.tags,
         excerpt=card.excerpt if card else None,
@@ -81,4 +96,5 @@ def extract_page(
         fingerprint=simhash(record.text),
         listing_url=page.listing_url,
         first_seen=page.fetched_at,
+        oddities=sorted(set(oddities)),
     )
