@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -193,29 +194,31 @@ def recover(directory: Path) -> list[str]:
     return finished
 
 
+def _archived(record: Any, location: WarcLocation, body: bytes) -> ArchivedResponse:
+    http = record.http_headers
+    date = record.rec_headers.get_header("WARC-Date") or ""
+    try:
+        fetched = datetime.fromisoformat(date.replace("Z", "+00:00"))
+    except ValueError:
+        fetched = datetime.now(UTC)
+    return ArchivedResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI") or "",
+        status=int(http.get_statuscode() or 0) if http is not None else 0,
+        headers=list(http.headers) if http is not None else [],
+        body=body,
+        fetched_at=fetched,
+        location=location,
+    )
+
+
 def responses(path: Path) -> Iterator[ArchivedResponse]:
-    """Every response record of a WARC file, in order, with its location."""
+    """Every response record of a WARC file, in order, its body decoded as a reader wants."""
     with open(path, "rb") as fh:
         records = ArchiveIterator(fh)
         for record in records:
-            if record.rec_type != "response":
-                continue
-            body = record.content_stream().read()
-            http = record.http_headers
-            status = int(http.get_statuscode() or 0) if http is not None else 0
-            date = record.rec_headers.get_header("WARC-Date") or ""
-            try:
-                fetched = datetime.fromisoformat(date.replace("Z", "+00:00"))
-            except ValueError:
-                fetched = datetime.now(UTC)
-            yield ArchivedResponse(
-                url=record.rec_headers.get_header("WARC-Target-URI") or "",
-                status=status,
-                headers=list(http.headers) if http is not None else [],
-                body=body,
-                fetched_at=fetched,
-                location=WarcLocation(path.name, records.get_record_offset()),
-            )
+            if record.rec_type == "response":
+                location = WarcLocation(path.name, records.get_record_offset())
+                yield _archived(record, location, record.content_stream().read())
 
 
 def response_index(path: Path) -> dict[str, WarcLocation]:
@@ -235,20 +238,7 @@ def read_response(path: Path, offset: int) -> ArchivedResponse:
     with open(path, "rb") as fh:
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh)))
-        http = record.http_headers
-        date = record.rec_headers.get_header("WARC-Date") or ""
-        try:
-            fetched = datetime.fromisoformat(date.replace("Z", "+00:00"))
-        except ValueError:
-            fetched = datetime.now(UTC)
-        return ArchivedResponse(
-            url=record.rec_headers.get_header("WARC-Target-URI") or "",
-            status=int(http.get_statuscode() or 0) if http is not None else 0,
-            headers=list(http.headers) if http is not None else [],
-            body=record.raw_stream.read(),
-            fetched_at=fetched,
-            location=WarcLocation(path.name, offset),
-        )
+        return _archived(record, WarcLocation(path.name, offset), record.raw_stream.read())
 
 
 START_HEADER = "WARC-Listings-Start"
