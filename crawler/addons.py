@@ -10,7 +10,10 @@ stays embedded, and neither scrapy-redis nor redis is imported.
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 # Set with the add-on priority: a project setting or ``-s`` on the command line still wins.
 DISTRIBUTED_SETTINGS: dict[str, Any] = {
@@ -33,7 +36,7 @@ EMBEDDED_DUPEFILTER = "crawler.dupefilter.DiskDupeFilter"
 class DistributedCrawl:
     """Scrapy add-on: the switch between an embedded crawl and a distributed worker."""
 
-    def update_settings(self, settings: Any) -> None:
+    def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("REDIS_URL"):
             return
         missing = [m for m in ("scrapy_redis", "redis") if importlib.util.find_spec(m) is None]

@@ -48,7 +48,7 @@ def parse_start_urls(value: str | list[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(urls))
 
 
-def plan_crawl(spider_args: dict[str, Any], settings: Any, sites_path: Path) -> CrawlPlan:
+def plan_crawl(spider_args: dict[str, Any], settings: BaseSettings, sites_path: Path) -> CrawlPlan:
     """The start URLs and site override of a crawl, or ArgumentError."""
     # scrapyd adds _job (its job id) to every spider it runs.
     unknown = set(spider_args) - {"start_urls", "site", "_job"}

@@ -18,6 +18,7 @@ from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.job import job_dir
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
     from scrapy.http import Request
 
 # Inserts per transaction: one commit per page would cost more than the lookup itself.
@@ -40,7 +41,7 @@ class DiskDupeFilter(RFPDupeFilter):
         self._pending = 0
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DiskDupeFilter:
+    def from_crawler(cls, crawler: Crawler) -> DiskDupeFilter:
         return cls(
             job_dir(crawler.settings),
             crawler.settings.getbool("DUPEFILTER_DEBUG"),

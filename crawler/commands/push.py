@@ -17,7 +17,7 @@ import importlib
 import json
 import sys
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
@@ -26,6 +26,9 @@ from crawler.arguments import ArgumentError, parse_start_urls
 from crawler.runtime import sites_file
 from pipelines.pages.sites import SiteConfigError, load_sites
 from pipelines.text.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 
 def fail(message: str) -> None:
@@ -95,7 +98,9 @@ class Command(ScrapyCommand):
             raise ArgumentError("give one or more start URLs, or --site NAME")
         return tuple(dict.fromkeys(urls))
 
-    def push(self, server: Any, settings: Any, args: list[str], site_name: str | None) -> None:
+    def push(
+        self, server: Any, settings: BaseSettings, args: list[str], site_name: str | None
+    ) -> None:
         from scrapy.utils.misc import load_object
         from scrapy_redis.dupefilter import RFPDupeFilter
 
@@ -127,7 +132,7 @@ class Command(ScrapyCommand):
             queue.push(request)
             print(f"queued: {url}")
 
-    def show_status(self, server: Any, settings: Any, *, as_json: bool) -> None:
+    def show_status(self, server: Any, settings: BaseSettings, *, as_json: bool) -> None:
         from crawler.distributed import status
 
         info = status(server, settings)
@@ -152,7 +157,7 @@ class Command(ScrapyCommand):
                 f"leased {w.get('leased', 0):>4}  updated {age:.0f} s ago"
             )
 
-    def clear(self, server: Any, settings: Any) -> None:
+    def clear(self, server: Any, settings: BaseSettings) -> None:
         from crawler.distributed import HOSTS_KEY, frontier_keys, worker_keys
         from pipelines.store.redis_index import ALIVE_PREFIX, WORKERS_KEY
 

@@ -5,20 +5,23 @@ a start URL's first page showed cards at all."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response
 
 from crawler.extensions.tally import Tally
 from pipelines.model import ListingHit
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 
 class CardsSeen:
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.tally = Tally.of(crawler)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CardsSeen:
+    def from_crawler(cls, crawler: Crawler) -> CardsSeen:
         return cls(crawler)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.extensions.tally import Tally
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ def plural(n: int, word: str) -> str:
 
 
 class Progress:
-    def __init__(self, crawler: Any, interval: float) -> None:
+    def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
         self.tally = Tally.of(crawler)
@@ -33,7 +36,7 @@ class Progress:
         self._last = (time.monotonic(), 0)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> Progress:
+    def from_crawler(cls, crawler: Crawler) -> Progress:
         interval = crawler.settings.getfloat("LISTINGS_PROGRESS_SECONDS")
         if interval <= 0:
             raise NotConfigured("progress lines are off")

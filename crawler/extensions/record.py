@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import pprint
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 from scrapy import signals
@@ -21,6 +21,9 @@ from crawler.runtime import CrawlRuntime
 from pipelines.store.base import StorageError
 from pipelines.store.schema import CRAWLS, TABLES, with_version
 from pipelines.store.writer import ensure_loadable
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +84,13 @@ class CrawlRecord:
     # Set by ``scrapy crawl``, which prints the summary itself once the crawl is over.
     printed_by_command: ClassVar[bool] = False
 
-    def __init__(self, crawler: Any, max_error_share: float) -> None:
+    def __init__(self, crawler: Crawler, max_error_share: float) -> None:
         self.crawler = crawler
         self.max_error_share = max_error_share
         self.tally = Tally.of(crawler)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CrawlRecord:
+    def from_crawler(cls, crawler: Crawler) -> CrawlRecord:
         ext = cls(crawler, crawler.settings.getfloat("LISTINGS_MAX_ERROR_SHARE"))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

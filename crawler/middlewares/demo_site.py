@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 
 from crawler.arguments import DEMO_START_URL
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 DEMO_ROOT = Path(__file__).resolve().parents[1] / "demo" / "site"
 
@@ -42,7 +45,7 @@ class DemoSiteMiddleware:
         self.root = root
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DemoSiteMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> DemoSiteMiddleware:
         if not DEMO_ROOT.is_dir():
             raise NotConfigured("the demo site is not bundled")
         return cls(DEMO_ROOT)

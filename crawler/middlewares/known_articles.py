@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Request, Response
 
 from crawler.request_kind import RequestKind, kind_of
 from crawler.runtime import CrawlRuntime
 from pipelines.text.urls import canonical_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +27,12 @@ class KnownArticlesMiddleware:
     """Incremental crawls: no download of an article an earlier crawl already stored,
     and no further paging once a listing page shows only such articles."""
 
-    def __init__(self, crawler: Any, stop_on_known_page: bool) -> None:
+    def __init__(self, crawler: Crawler, stop_on_known_page: bool) -> None:
         self.crawler = crawler
         self.stop_on_known_page = stop_on_known_page
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> KnownArticlesMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> KnownArticlesMiddleware:
         return cls(crawler, crawler.settings.getbool("LISTINGS_STOP_ON_KNOWN_PAGE"))
 
     def _filter(self, result: Iterable[Any]) -> Iterable[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
@@ -19,19 +19,22 @@ from crawler.middlewares.scope import COUNTED_KEY, CrawlScope
 from crawler.request_kind import RequestKind, kind_of
 from pipelines.model import PageError, Stage
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 logger = logging.getLogger(__name__)
 
 
 class LinkGuard:
     """Spider middleware: links that will not be followed become rows, not silence."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.depth_limit = crawler.settings.getint("DEPTH_LIMIT")
         self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT")
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> LinkGuard:
+    def from_crawler(cls, crawler: Crawler) -> LinkGuard:
         return cls(crawler)
 
     def _check(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:

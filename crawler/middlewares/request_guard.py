@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
@@ -21,13 +21,16 @@ from crawler.middlewares.scope import COUNTED_KEY, RETRY_AFTER_KEY, CrawlScope
 from crawler.request_kind import kind_of
 from pipelines.model import PageError, Stage
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 logger = logging.getLogger(__name__)
 
 
 class RequestGuard:
     """Downloader middleware: host rules, per-host limit, and the wait before a retry."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         s = crawler.settings
         self.backoff = s.getfloat("LISTINGS_RETRY_BACKOFF")
@@ -36,7 +39,7 @@ class RequestGuard:
         self._received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> RequestGuard:
+    def from_crawler(cls, crawler: Crawler) -> RequestGuard:
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.request_scheduled, signal=signals.request_scheduled)

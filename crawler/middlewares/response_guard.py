@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
@@ -19,6 +19,9 @@ from w3lib.url import safe_url_string
 from crawler.middlewares.scope import RETRY_AFTER_KEY, CrawlScope
 from crawler.request_kind import kind_of
 from pipelines.text.urls import BadURL, canonical_url
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +51,14 @@ def parse_retry_after(value: bytes | str | None, now: datetime | None = None) ->
 class ResponseGuard:
     """Downloader middleware: redirects checked before they are followed; Retry-After read."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         s = crawler.settings
         self.max_retry_after = s.getfloat("LISTINGS_MAX_RETRY_AFTER")
         self.retry_codes = {int(x) for x in s.getlist("RETRY_HTTP_CODES")}
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ResponseGuard:
+    def from_crawler(cls, crawler: Crawler) -> ResponseGuard:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:

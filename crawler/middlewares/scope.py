@@ -12,10 +12,13 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pipelines.text.urls import is_private_host
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ class CrawlScope:
     limit_logged: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, crawler: Any) -> CrawlScope:
+    def of(cls, crawler: Crawler) -> CrawlScope:
         scope = _SCOPES.get(crawler)
         if scope is None:
             starts = [urlsplit(u).hostname or "" for u in crawler.spider.start_urls]
