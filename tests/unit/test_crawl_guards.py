@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.page_source import SourceError, _read_file
+from crawler.page_source import SourceError, read_source
 from pipelines.store.crawl_lock import CrawlBusy, CrawlLock
+
+
+def read(path: Path, max_bytes: int = 16 * 1024 * 1024) -> bytes:
+    return read_source(str(path), None, max_bytes=max_bytes).body
 
 
 def test_gzip_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
@@ -19,21 +23,21 @@ def test_gzip_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
         for _ in range(16):
             fh.write(b"\0" * (1 << 20))
     with pytest.raises(SourceError, match="larger than 1048576 bytes"):
-        _read_file(bomb, max_bytes=1 << 20)
+        read(bomb, max_bytes=1 << 20)
 
 
 def test_plain_and_concatenated_files_read_whole(tmp_path: Path) -> None:
     page = tmp_path / "page.html.gz"
     page.write_bytes(gzip.compress(b"<html>a") + gzip.compress(b"b</html>"))
-    assert _read_file(page) == b"<html>ab</html>"
+    assert read(page) == b"<html>ab</html>"
     big = tmp_path / "big.html"
     big.write_bytes(b"x" * 2048)
     with pytest.raises(SourceError, match="DOWNLOAD_MAXSIZE"):
-        _read_file(big, max_bytes=1024)
+        read(big, max_bytes=1024)
     cut = tmp_path / "cut.html.gz"
     cut.write_bytes(gzip.compress(b"<html>" * 100)[:-6])
     with pytest.raises(SourceError, match="not a valid gzip file"):
-        _read_file(cut)
+        read(cut)
 
 
 def test_crawl_lock_is_exclusive_and_dies_with_its_process(tmp_path: Path) -> None:
