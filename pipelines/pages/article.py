@@ -88,15 +88,19 @@ class ArticleRecord:
     code_blocks: int = 0
     formulas: int = 0
     content_hash: str | None = None
+    modified: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d["published"] = self.published.isoformat() if self.published else None
+        d["modified"] = self.modified.isoformat() if self.modified else None
         return d
 
 
 @dataclass(frozen=True)
 class NotAnArticle:
+    """A page that is not an article, and why."""
+
     url: str
     reason: str
 
@@ -277,6 +281,10 @@ def _prose_beside_cards(text: str, shown: tuple[tuple[str, str], ...]) -> int:
     return total
 
 
+# Weighted characters of prose that make an article of a page with no title at all.
+UNTITLED_MIN_CHARS = 600
+
+
 def judge(
     title: str | None,
     text: str,
@@ -295,7 +303,9 @@ def judge(
     heading = " ".join(filter(None, [title, head_title]))
     if len(text) < 1500 and _SOFT_404.search(heading):
         return "looks like an error page (not found)"
-    if not title:
+    # A page that names nothing is rarely an article, unless it is mostly prose: a story
+    # whose <head> and heading were lost still is one (its title stays empty).
+    if not title and weighted_length(text) < max(3 * min_chars, UNTITLED_MIN_CHARS):
         return "no title"
     if weighted_length(text) < min_chars:
         return f"main text too short ({len(text)} characters, at least {min_chars} needed)"
@@ -388,4 +398,5 @@ def extract_article(
         code_blocks=code_blocks + cleaned.code_placeholders,
         formulas=formulas + cleaned.formula_placeholders,
         content_hash=content_hash(text),
+        modified=metadata.modified(tree, ld, site.tz),
     )

@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 
 from crawler.middlewares.demo_site import DEMO_ROOT, demo_file
 from pipelines.model import Article, ArticlePage, PageError
+from pipelines.pages.article import UNTITLED_MIN_CHARS
 from pipelines.pages.extract import ExtractOptions, extract_page
 from pipelines.pages.html import decode_html, parse_html
+from pipelines.pages.judgement import weighted_length
 from pipelines.pages.listing import detect_cards
 from pipelines.store.base import StorageError
 from pipelines.store.writer import TableWriter
@@ -351,7 +353,8 @@ def test_process_page_fuzz(body: bytes, content_type: str | None, min_chars: int
         assert result.stage == "extract" and result.error and result.url == page.url
         return
     assert isinstance(result, Article)
-    assert len(result.text) >= min_chars and result.title
+    assert len(result.text) >= min_chars
+    assert result.title or weighted_length(result.text) >= UNTITLED_MIN_CHARS
     assert urlsplit(result.url).scheme in ("http", "https")
     assert result.site == urlsplit(result.url).hostname
     assert "\x00" not in result.text
