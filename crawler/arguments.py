@@ -24,11 +24,14 @@ class ArgumentError(ValueError):
 
 @dataclass(frozen=True)
 class CrawlPlan:
+    """The start URLs of a crawl and the site override that applies, if any."""
+
     start_urls: tuple[str, ...]
     site: SiteConfig | None
 
 
 def parse_start_urls(value: str | list[str] | None) -> tuple[str, ...]:
+    """The canonical start URLs of ``value`` (a list or comma-separated), or ArgumentError."""
     if value is None:
         return ()
     raw = value if isinstance(value, list) else value.split(",")

@@ -27,6 +27,8 @@ CACHE_KIB = 4096
 
 
 class DiskDupeFilter(RFPDupeFilter):
+    """Scrapy's ``RFPDupeFilter`` with its fingerprints in SQLite instead of a set."""
+
     def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
         # The parent without a path: no requests.seen file, and its set stays empty.
         super().__init__(None, debug, **kwargs)

@@ -18,6 +18,8 @@ def describe(item: Any) -> str:
 
 
 class QuietLogFormatter(LogFormatter):
+    """Scrapy's item log lines, naming an item by its type and URL only."""
+
     def scraped(self, item: Any, response: Any, spider: Any) -> LogFormatterResult:
         result = super().scraped(item, response, spider)
         return {**result, "msg": "Scraped %(item)s", "args": {"item": describe(item)}}

@@ -86,6 +86,7 @@ def read_source(
 
 
 def fail(message: str) -> None:
+    """Print ``message`` as one ``Error:`` line on stderr."""
     print(f"Error: {message}", file=sys.stderr)
 
 

@@ -35,6 +35,7 @@ _RUNTIMES: weakref.WeakKeyDictionary[Crawler, CrawlRuntime] = weakref.WeakKeyDic
 
 
 def new_crawl_id(now: datetime) -> str:
+    """A new crawl's id: its start time, then 6 random hex digits."""
     # Sortable by time, unique across workers started in the same second.
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
@@ -53,6 +54,8 @@ def dataset_of(settings: BaseSettings) -> Dataset:
 
 @dataclass
 class CrawlRuntime:
+    """What the components of one crawl share; ``CrawlRuntime.of(crawler)`` gives it."""
+
     dataset: Dataset
     crawl_id: str
     started: datetime

@@ -27,6 +27,8 @@ FIELDS = (
 
 
 class Command(PageCommand):
+    """``scrapy article``: print the record extracted from one article page."""
+
     def short_desc(self) -> str:
         return "Print the cleaned record extracted from one article page (JSON)"
 

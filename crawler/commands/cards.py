@@ -10,6 +10,8 @@ from pipelines.pages.listing import detect_cards
 
 
 class Command(PageCommand):
+    """``scrapy cards``: print the cards and next page of one listing page."""
+
     def short_desc(self) -> str:
         return "Print the article cards and next page detected on a listing page (JSON Lines)"
 

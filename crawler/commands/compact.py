@@ -17,6 +17,8 @@ from pipelines.store.sqlite_index import SQLiteIndex
 
 
 class Command(ScrapyCommand):
+    """``scrapy compact``: merge the dataset's small Parquet files into larger ones."""
+
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}

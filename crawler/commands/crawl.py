@@ -19,6 +19,8 @@ from crawler.scrapy_logs import quiet_scrapy_startup
 
 
 class Command(ScrapyCrawl):
+    """``scrapy crawl``: arguments checked first, exit status 1 when the run failed."""
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         # Before Scrapy starts logging: a bad argument gets one sentence, not a log.

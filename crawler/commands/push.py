@@ -32,10 +32,13 @@ if TYPE_CHECKING:
 
 
 def fail(message: str) -> None:
+    """Print ``message`` as one ``Error:`` line on stderr."""
     print(f"Error: {message}", file=sys.stderr)
 
 
 class Command(ScrapyCommand):
+    """``scrapy push``: seed start URLs into a distributed crawl's queue, or show its state."""
+
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}

@@ -14,6 +14,8 @@ from pipelines.store.base import StorageError
 
 
 class Command(ScrapyCommand):
+    """``scrapy report``: write an offline HTML report of the dataset or of one crawl."""
+
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}

@@ -44,6 +44,8 @@ def warc_files(sources: list[str]) -> list[Path]:
 
 
 class Command(CrawlCommand):
+    """``scrapy reprocess``: rebuild a dataset from WARC archives into a new ``DATA_DIR``."""
+
     def syntax(self) -> str:
         return "[WARC_OR_DATASET ...] -s DATA_DIR=NEW"
 

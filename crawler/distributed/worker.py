@@ -37,6 +37,7 @@ def new_run(server: Any, settings: BaseSettings, worker: str = "", ttl_ms: int =
 
 
 def host_allowed(host: str, domains: list[str]) -> bool:
+    """Whether ``host`` is one of ``domains`` or a subdomain of one."""
     # OffsiteMiddleware's rule: a domain allows itself and its subdomains.
     return any(host == d or host.endswith("." + d) for d in domains)
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 class CardsSeen:
+    """Spider middleware counting the cards each listing page gave."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.tally = Tally.of(crawler)
 

@@ -24,10 +24,13 @@ logger = logging.getLogger(__name__)
 
 
 def plural(n: int, word: str) -> str:
+    """``n word``, with ``word`` in the plural unless ``n`` is 1."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class Progress:
+    """Extension logging a progress line every ``LISTINGS_PROGRESS_SECONDS``."""
+
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval

@@ -35,6 +35,7 @@ PRIVATE_START_HOSTS: set[str] = set()
 
 
 def bare_host(host: str) -> str:
+    """``host`` lower-cased, without brackets, a trailing dot or ``www.``."""
     host = host.lower().strip("[]").rstrip(".")
     return host[4:] if host.startswith("www.") else host
 

@@ -74,6 +74,7 @@ _TRAILING_COMMA = re.compile(r",\s*([\]}])")
 
 
 def is_url(value: str) -> bool:
+    """Whether ``value`` starts like a URL (``http(s)://``, ``//`` or ``www.``)."""
     return bool(_URL.match(value.strip()))
 
 
@@ -208,6 +209,7 @@ def author_names(value: Any, depth: int = 0) -> list[str]:
 
 
 def split_keywords(value: str) -> list[str]:
+    """The keywords of a comma- or semicolon-separated list, blanks dropped."""
     return [k for k in (p.strip() for p in _KEYWORD_SPLIT.split(value)) if k]
 
 
@@ -215,6 +217,7 @@ def split_keywords(value: str) -> list[str]:
 
 
 def hidden(el: etree._Element) -> bool:
+    """Whether ``el`` or an ancestor is hidden (``hidden``, ``aria-hidden`` or inline CSS)."""
     for node in [el, *el.iterancestors()]:
         if node.get("hidden") is not None or node.get("aria-hidden") == "true":
             return True

@@ -84,6 +84,7 @@ def _stacked(
 
 
 def articles_per_crawl(s: DatasetSummary) -> Figure:
+    """Bars of new articles per crawl, stacked by site."""
     fig, ax = _figure()
     crawl_ids = [c.crawl_id for c in s.crawls]
     crawl_ids += sorted({c for c, _ in s.per_crawl_site} - set(crawl_ids))
@@ -97,6 +98,7 @@ def articles_per_crawl(s: DatasetSummary) -> Figure:
 
 
 def articles_per_month(s: DatasetSummary) -> Figure:
+    """Bars of articles per publication month, stacked by site."""
     fig, ax = _figure()
     months = sorted({m for m, _ in s.per_month_site})
     if not months:
@@ -110,6 +112,7 @@ def articles_per_month(s: DatasetSummary) -> Figure:
 
 
 def errors_by_stage(s: DatasetSummary) -> Figure:
+    """Bars of the most common errors, by stage and HTTP status."""
     items = s.errors_by_stage.most_common(15)
     fig, ax = _figure(max(2.4, 0.35 * len(items) + 1.2))
     if not items:
@@ -127,6 +130,7 @@ def errors_by_stage(s: DatasetSummary) -> Figure:
 
 
 def fill_rates(s: DatasetSummary) -> Figure:
+    """A heat map of how often each field is filled, for the largest sites."""
     sites = sorted(
         (k for k, v in s.sites.items() if v.articles), key=lambda k: -s.sites[k].articles
     )
@@ -149,6 +153,7 @@ def fill_rates(s: DatasetSummary) -> Figure:
 
 
 def languages(s: DatasetSummary) -> Figure:
+    """Bars of the most common languages' shares of the articles."""
     items = s.langs.most_common(12)
     fig, ax = _figure(max(2.4, 0.35 * len(items) + 1.2))
     if not items:
@@ -166,6 +171,7 @@ def languages(s: DatasetSummary) -> Figure:
 
 
 def text_lengths(s: DatasetSummary) -> Figure:
+    """A histogram of main-text lengths on a log scale, the median marked."""
     fig, ax = _figure()
     lengths = [n for n in s.text_lengths if n > 0]
     if not lengths:
@@ -185,6 +191,7 @@ def text_lengths(s: DatasetSummary) -> Figure:
 
 
 def listing_depth(s: DatasetSummary) -> Figure:
+    """Listing hits per page, and how long articles stay on page 1."""
     fig = Figure(figsize=(9, 3.4), dpi=96)
     left, right = fig.subplots(1, 2)
     for ax in (left, right):
@@ -210,6 +217,7 @@ def listing_depth(s: DatasetSummary) -> Figure:
 
 
 def crawl_history(s: DatasetSummary) -> Figure:
+    """Each crawl's duration (failed ones marked) and its pages per second."""
     fig, ax = _figure()
     crawls = [c for c in s.crawls if c.started is not None]
     if not crawls:

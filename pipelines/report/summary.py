@@ -21,6 +21,8 @@ FILL_FIELDS = ("title", "author", "published", "category", "tags", "lang")
 
 @dataclass
 class CrawlRow:
+    """One crawl of the ``crawls`` table, as the report shows it."""
+
     crawl_id: str
     started: datetime | None
     finished: datetime | None
@@ -41,6 +43,8 @@ class CrawlRow:
 
 @dataclass
 class SiteRow:
+    """One site's numbers: articles, duplicates, hits, errors, filled fields, deepest page."""
+
     articles: int = 0
     duplicates: int = 0
     hits: int = 0

@@ -28,6 +28,7 @@ class StorageError(RuntimeError):
 
 
 def fsync_dir(path: Path) -> None:
+    """Sync the directory ``path`` to disk, where the platform allows it."""
     # Makes the rename itself durable; not every platform can open a directory.
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -97,6 +98,7 @@ class Dataset(ABC):
 
 
 def writer_alive(tmp: Path) -> bool:
+    """Whether the process that writes the temporary file ``tmp`` may still be running."""
     owner = tmp.name.rsplit("~", 1)[-1].removesuffix(".tmp")
     host, _, pid = owner.rpartition("-")
     if host != socket.gethostname() or not (pid.isascii() and pid.isdigit()):

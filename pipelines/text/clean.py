@@ -52,6 +52,8 @@ _TRAIL_ELLIPSIS = re.compile(
 
 @dataclass(frozen=True)
 class Cleaned:
+    """Cleaned text, and how many code and formula placeholders it had."""
+
     text: str
     code_placeholders: int = 0
     formula_placeholders: int = 0
@@ -75,6 +77,7 @@ def count_placeholders(text: str) -> tuple[int, int]:
 
 
 def strip_placeholders(text: str) -> str:
+    """``text`` with each code, formula or image placeholder replaced by a space."""
     return _PLACEHOLDER_RE.sub(" ", text)
 
 
@@ -142,6 +145,7 @@ def clean_excerpt(text: str | None, boilerplate: Iterable[str] = DEFAULT_BOILERP
 
 
 def clean_title(text: str | None) -> str | None:
+    """A title on one line, without placeholders; None if nothing is left."""
     if not text:
         return None
     title = normalize_whitespace(strip_placeholders(text)).replace("\n", " ")

@@ -131,8 +131,10 @@ def _parse_iso(text: str, default_tz: tzinfo) -> datetime | None:
 
 
 def contains_date(text: str) -> bool:
+    """Whether ``text`` holds something that looks like a date."""
     return any(p.search(text) for p in _PATTERNS)
 
 
 def isoformat(dt: datetime | None) -> str | None:
+    """``dt`` in UTC as ISO 8601, or None."""
     return dt.astimezone(UTC).isoformat() if dt else None

@@ -33,10 +33,12 @@ def simhash(text: str) -> int:
 
 
 def bands(h: int) -> list[int]:
+    """The ``BANDS`` slices of a SimHash, the keys for looking up near-duplicates."""
     width = SIMHASH_BITS // BANDS
     return [(h >> (i * width)) & ((1 << width) - 1) for i in range(BANDS)]
 
 
 def signed(h: int) -> int:
+    """``h`` as a signed 64-bit integer."""
     # SQLite integers are signed 64-bit.
     return h - (1 << 64) if h >= 1 << 63 else h

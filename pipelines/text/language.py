@@ -25,6 +25,8 @@ CJK_SHARE = 0.3
 
 @dataclass(frozen=True)
 class Language:
+    """A text's detected language and its probability (both None when unknown)."""
+
     lang: str | None
     prob: float | None
 

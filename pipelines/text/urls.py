@@ -53,6 +53,7 @@ class BadURL(ValueError):
 
 
 def is_tracking_param(name: str) -> bool:
+    """Whether the query parameter ``name`` only tracks visitors (``utm_*``, ``fbclid``...)."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
