@@ -90,6 +90,9 @@ def plan_crawl(spider_args: dict[str, Any], settings: BaseSettings, sites_path: 
     check_typed_settings(settings)
     switch(settings, "LISTINGS_WARC")
     switch(settings, "LISTINGS_DISCOVER")
+    from crawler.render import render_mode  # crawler.render reads ArgumentError from here
+
+    render_mode(settings)
     # The crawl id names the crawl's files: it must stay one plain file-name part.
     crawl_id = settings.get("LISTINGS_CRAWL_ID")
     if crawl_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", str(crawl_id)):

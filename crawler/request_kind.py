@@ -11,10 +11,12 @@ KIND_META = "listings_kind"
 
 
 class RequestKind(StrEnum):
-    """A listing page (cards and a next link) or an article page."""
+    """A listing page (cards and a next link), an article page, or a stored article asked
+    for again with a conditional GET (``LISTINGS_RECHECK_DAYS``)."""
 
     LISTING = "listing"
     ARTICLE = "article"
+    RECHECK = "recheck"
 
 
 def kind_of(request: Request) -> RequestKind | None:

@@ -31,6 +31,12 @@ LISTINGS_WARC = "off"
 LISTINGS_WARC_ROLL_BYTES = 256 * 1024 * 1024
 # WARC files whose responses answer every request (set by `scrapy reprocess`).
 LISTINGS_REPLAY_WARC: list[str] = []
+# Edited articles: a run asks again (conditional GET: If-None-Match / If-Modified-Since)
+# for stored articles last checked more than this many days ago; a changed text becomes a
+# new version (articles/ and versions/). 0: off. Fractions are allowed.
+LISTINGS_RECHECK_DAYS = 0.0
+# At most this many rechecks per run (the oldest checks first), so a daily run stays small.
+LISTINGS_RECHECK_MAX = 100
 
 # --- extraction ------------------------------------------------------------------------
 # Extraction processes: "auto" (one per core), or N; 0 extracts in the crawl process.
@@ -55,6 +61,27 @@ LISTINGS_MAX_ERROR_SHARE = 0.5
 # "auto": an HTML listing page with no cards is read through the feed it declares
 # (<link rel=alternate>); "off": never.
 LISTINGS_DISCOVER = "auto"
+# Listing pages built in the browser by a script, rendered in Chromium (scrapy-playwright):
+# "auto" renders a listing page only when its HTML shows no cards, declares no feed and looks
+# like a JavaScript app; "always" renders every HTML listing page; "never" none. A site's
+# `render = true` in sites.toml renders its listing pages unless this is "never".
+LISTINGS_RENDER = "auto"
+# Seconds one page may take in the browser: loading, then waiting for its scripts to go quiet.
+LISTINGS_RENDER_TIMEOUT = 20.0
+# Browser pages open at once (each Chromium tab costs tens of MB).
+LISTINGS_RENDER_PAGES = 2
+# The Chromium binary (Debian's package); empty: the first `chromium` on PATH.
+LISTINGS_CHROMIUM = "/usr/bin/chromium"
+# Its flags: no sandbox (containers, root), no GPU, and none of its own network traffic.
+LISTINGS_CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Pages fetched per host in one crawl (0: no limit); a bound against link farms.
 LISTINGS_MAX_REQUESTS_PER_HOST = 50_000
 # Scheduled runs: stop paging once a listing page shows only articles already stored.
@@ -96,6 +123,13 @@ LISTINGS_RETRY_BACKOFF_MAX = 30.0
 LISTINGS_MAX_RETRY_AFTER = 120.0
 # Host names resolving to loopback/private/link-local addresses are refused (unless a start host).
 TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
+
+# Scrapy's own HTTP/1.1 downloader, but for requests marked for rendering (crawler/render.py);
+# rendering needs the asyncio reactor, Scrapy's default (TWISTED_REACTOR).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.render.RenderingDownloadHandler",
+    "https": "crawler.render.RenderingDownloadHandler",
+}
 
 DOWNLOADER_MIDDLEWARES = {
     # Answers requests for the bundled demo site from files, with no network.

@@ -57,6 +57,11 @@ class ArticlePage(FetchedPage):
     # The WARC record of the response, when the crawl archives (LISTINGS_WARC=on).
     warc_file: str | None = None
     warc_offset: int | None = None
+    # The response's validators, sent back when the article is rechecked.
+    etag: str | None = None
+    last_modified: str | None = None
+    # A stored article downloaded again (LISTINGS_RECHECK_DAYS): a changed text is a version.
+    recheck: bool = False
 
 
 @dataclass
@@ -90,6 +95,27 @@ class Article:
     # The WARC record the row was extracted from, when the crawl archives.
     warc_file: str | None = None
     warc_offset: int | None = None
+    version: int = 1
+    # Last modification as the page declares it.
+    modified: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    # Downloaded again to see whether it changed (not a column).
+    recheck: bool = field(default=False, repr=False)
+
+
+@dataclass
+class Version:
+    """One row of versions/: one text of an article whose text changed once stored."""
+
+    url: str
+    version: int
+    text: str = field(repr=False)
+    fetched_at: datetime | None = None
+    modified: datetime | None = None
+    content_hash: str | None = None
+    title: str | None = None
+    crawl_id: str | None = None
 
 
 @dataclass
@@ -139,6 +165,8 @@ class PageError:
     crawl_id: str | None = None
     # Host of the URL; filled from url when the row is written.
     site: str | None = None
+    # A stored article whose recheck got 404 or 410: it left the site (its row is kept).
+    gone: bool = False
 
     @classmethod
     def of(

@@ -9,6 +9,8 @@ reached through the ``LISTINGS_RUNTIME`` setting, so nothing here imports ``craw
 - ``DeduplicateArticles``: an article already stored is dropped, a near-duplicate is marked,
   the URLs that led to it are remembered (``aliases/``) and the listing hits held for it
   are written with its URL;
+  a rechecked article (``LISTINGS_RECHECK_DAYS``) whose text changed goes through as a new
+  version (and its versions to ``versions/``), an unchanged one only records the check;
 - ``WriteDataset``: every row goes to its table's Parquet writer.
 """
 
@@ -30,11 +32,11 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
-from pipelines.model import Alias, Article, ArticlePage, ListingHit, PageError
+from pipelines.model import Alias, Article, ArticlePage, ListingHit, PageError, Version
 from pipelines.pages.extract import ExtractOptions, extract_page
 from pipelines.pages.sites import SiteConfig
-from pipelines.store.base import StorageError
-from pipelines.store.index import ArticleIndex
+from pipelines.store.base import Dataset, StorageError
+from pipelines.store.index import ArticleIndex, Check
 from pipelines.store.writer import TableWriter
 from pipelines.text.clean import DEFAULT_BOILERPLATE
 from pipelines.text.fingerprints import simhash
@@ -50,6 +52,7 @@ class CrawlContext(Protocol):
     """What the item pipelines need of the crawl's runtime object (``LISTINGS_RUNTIME``)."""
 
     crawl_id: str
+    dataset: Dataset
     store_failure: str | None
     redis_url: str | None
     before_close: list[Callable[[], None]]
@@ -155,6 +158,8 @@ class ExtractArticles:
         else:
             result.aliases = list(item.aliases)
             result.warc_file, result.warc_offset = item.warc_file, item.warc_offset
+            result.etag, result.last_modified = item.etag, item.last_modified
+            result.recheck = item.recheck
             self.stats.inc_value("listings/articles_extracted")
             # Shapes of metadata the extraction did not expect: counted, never fatal.
             for name in getattr(result, "oddities", None) or ():
@@ -238,6 +243,13 @@ class DeduplicateArticles:
             return item
         state = runtime_of(self.crawler)
         index = state.index
+        if item.recheck:
+            try:
+                check = index.check_of(item.url)
+                if check is not None:
+                    return self.new_version(item, check)
+            except (sqlite3.Error, OSError) as exc:
+                raise store_failed(self.crawler, "the state index", exc) from exc
         fingerprint = item.fingerprint if item.fingerprint is not None else simhash(item.text)
         try:
             duplicate_of = index.near_duplicate_of(item.content_hash or "", fingerprint)
@@ -257,12 +269,71 @@ class DeduplicateArticles:
             self.stats.inc_value("listings/near_duplicates")
         return item
 
+    def new_version(self, item: Article, check: Check) -> Article:
+        """A rechecked article: the check recorded; a changed text goes on as a new version."""
+        state = runtime_of(self.crawler)
+        now = item.first_seen or datetime.now(UTC)
+        etag = item.etag or check.etag
+        last_modified = item.last_modified or check.last_modified
+        if item.content_hash == check.content_hash:
+            check.checked_at, check.etag, check.last_modified = now, etag, last_modified
+            state.index.record_check(check)
+            self.stats.inc_value("listings/recheck/unchanged")
+            raise DropItem(f"unchanged since its last check: {item.url}", log_level="DEBUG")
+        if check.version == 1:
+            # The first change: the text stored so far becomes version 1 of versions/.
+            first = first_version(state.dataset, state.index.file_of(item.url), item.url)
+            if first is not None:
+                self.emit(first)
+        item.version = check.version + 1
+        pending = state.writer("articles").pending_name
+        fresh = Check(item.url, item.version, item.content_hash, etag, last_modified, now)
+        state.index.record_check(fresh, pending_file=pending)
+        self.emit(
+            Version(
+                url=item.url,
+                version=item.version,
+                text=item.text,
+                fetched_at=now,
+                modified=item.modified,
+                content_hash=item.content_hash,
+                title=item.title,
+            )
+        )
+        self.stats.inc_value("listings/recheck/changed")
+        return item
+
+
+def first_version(dataset: Dataset, file: str | None, url: str) -> Version | None:
+    """The stored row of ``url`` in ``file`` as a ``versions/`` row (version 1)."""
+    if file is None or file.startswith("pending:"):
+        return None
+    columns = ["url", "text", "title", "first_seen", "content_hash", "crawl_id"]
+    try:
+        rows = dataset.read("articles", file, [*columns, "modified"]).to_pylist()
+    except Exception:  # a file of schema 1.1 or older: no modified column
+        rows = dataset.read("articles", file, columns).to_pylist()
+    for row in rows:
+        if row["url"] == url:
+            return Version(
+                url=url,
+                version=1,
+                text=row["text"],
+                fetched_at=row["first_seen"],
+                modified=row.get("modified"),
+                content_hash=row["content_hash"],
+                title=row["title"],
+                crawl_id=row["crawl_id"],
+            )
+    return None
+
 
 _TABLE_OF = {
     Article: "articles",
     ListingHit: "listing_hits",
     PageError: "errors",
     Alias: "aliases",
+    Version: "versions",
 }
 
 
@@ -285,7 +356,7 @@ class WriteDataset:
         if state.store_failure:  # stopping; the first error said why, once
             raise DropItem("not stored: the dataset cannot be written", log_level="DEBUG")
         row = ItemAdapter(item).asdict()
-        row["crawl_id"] = state.crawl_id
+        row["crawl_id"] = row.get("crawl_id") or state.crawl_id
         if table == "listing_hits":
             row["site"] = row.get("site") or site_of(row["listing_url"])
         elif table in ("articles", "errors"):

@@ -66,7 +66,8 @@ def no_cards_cause(body: bytes, status: int = 200) -> str:
         what.append(f"{len(text)} characters of text")
         return (
             f"it looks like a JavaScript app ({', '.join(what)}): its cards are built in the "
-            "browser, which this crawler does not run; point it at the site's feed or sitemap"
+            "browser; LISTINGS_RENDER=auto renders it in Chromium, or point the crawl at the "
+            "site's feed or sitemap"
         )
     return (
         "no article cards were found in its HTML (a redesign, or not a listing page): "

@@ -46,6 +46,7 @@ def verdict(pages_fetched: int, articles: int, errors: int, max_error_share: flo
 
 
 def duration(seconds: float) -> str:
+    """``seconds`` rounded, as ``H:MM:SS`` (never negative)."""
     return str(timedelta(seconds=round(max(seconds, 0.0))))
 
 
@@ -81,6 +82,8 @@ def summary_table(tally: Tally) -> list[str]:
 
 
 class CrawlRecord:
+    """Extension writing a crawl's ``crawls/`` row, its verdict and its closing summary."""
+
     # Set by ``scrapy crawl``, which prints the summary itself once the crawl is over.
     printed_by_command: ClassVar[bool] = False
 
@@ -135,7 +138,7 @@ class CrawlRecord:
         stats = self.crawler.stats
         get = lambda key: int(stats.get_value(key, 0) or 0)  # noqa: E731
         articles = get("listings/rows/articles")
-        errors = get("listings/rows/errors")
+        errors = get("listings/rows/errors") - get("listings/recheck/gone")
         pages = get("response_received_count")
         failed = self.judge(reason, pages, articles, errors)
         finished = datetime.now(UTC)

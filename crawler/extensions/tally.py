@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from crawler.extensions.diagnosis import no_cards_cause
+from crawler.render import RERENDER_META
 from crawler.request_kind import KIND_META, RequestKind
 from pipelines.model import Article, ListingHit, PageError
 from pipelines.text.urls import site_of
@@ -24,6 +25,8 @@ _TALLIES: weakref.WeakKeyDictionary[Crawler, Tally] = weakref.WeakKeyDictionary(
 
 @dataclass
 class SiteCounts:
+    """What one crawl did on one site: pages, hits, articles, duplicates, errors, when."""
+
     listing_pages: int = 0
     article_pages: int = 0
     hits: int = 0
@@ -113,6 +116,8 @@ class Tally:
         if kind == RequestKind.ARTICLE:
             counts.article_pages += 1
             return
+        if request.meta.get(RERENDER_META):  # a page counted already, now read in a browser
+            return
         counts.listing_pages += 1
         start = self.starts.get(request.meta.get("start_url", ""))
         if request.meta.get("listing_page") == 1 and start is not None:
@@ -139,7 +144,8 @@ class Tally:
             counts.articles += 1
             counts.duplicates += bool(item.duplicate_of)
             counts.touch(time.monotonic())
-        elif isinstance(item, PageError):
+        elif isinstance(item, PageError) and not item.gone:
+            # An article that left the site is news about the site, not a failure of the run.
             counts = self.site(site_of(item.url))
             counts.errors[(item.stage, item.status)] += 1
             counts.touch(time.monotonic())

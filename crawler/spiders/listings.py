@@ -21,7 +21,19 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.arguments import plan_crawl, switch
+from crawler.extensions.diagnosis import no_cards_cause
 from crawler.middlewares.warc_archive import WARC_META
+from crawler.recheck import CHECK_META, gone, recheck_requests, unchanged, validators
+from crawler.render import (
+    APP_CAUSE,
+    RENDER_META,
+    RERENDER_META,
+    RenderMode,
+    RenderUnavailable,
+    looks_like_feed,
+    missing_renderer,
+)
+from crawler.render import render_mode as read_render_mode
 from crawler.request_kind import KIND_META, RequestKind
 from crawler.runtime import CrawlRuntime, sites_file
 from pipelines.model import ArticlePage, CardInfo, FetchedPage, ListingHit, PageError, Stage
@@ -47,6 +59,9 @@ class ListingsSpider(scrapy.Spider):
     name = "listings"
     # Log lines name items by type and URL: a page body or an article text never gets there.
     custom_settings: ClassVar[dict[str, Any]] = {"LOG_FORMATTER": "crawler.log.QuietLogFormatter"}
+    # What a spider made without a crawler (``scrapy push`` builds requests with one) does:
+    # no request is marked for the browser there; the worker that fetches it still may.
+    render_mode: RenderMode = RenderMode.NEVER
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.spider_args = {k: kwargs.pop(k) for k in ("start_urls", "site") if k in kwargs}
@@ -61,20 +76,58 @@ class ListingsSpider(scrapy.Spider):
         spider.max_pages = crawler.settings.getint("LISTINGS_MAX_PAGES")
         spider.site_override = plan.site
         spider.discover = switch(crawler.settings, "LISTINGS_DISCOVER")
+        spider.render_mode = read_render_mode(crawler.settings)
+        # Start URLs whose listing turned out to be built by a script: its pages are rendered.
+        spider.rendered_starts = set()
         claim_dataset(crawler)
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
             yield self.listing_request(url, page=1, start_url=url)
+        # Edited articles: stored ones asked for again after the listings (LISTINGS_RECHECK_DAYS).
+        hosts = set(self.allowed_domains)
+        for request in recheck_requests(self.crawler, hosts, self.parse_recheck, self.on_error):
+            yield request
 
     def listing_request(self, url: str, page: int, start_url: str) -> scrapy.Request:
-        return scrapy.Request(
-            url,
-            callback=self.parse_listing,
-            errback=self.on_error,
-            meta={KIND_META: RequestKind.LISTING, "listing_page": page, "start_url": start_url},
+        meta = {KIND_META: RequestKind.LISTING, "listing_page": page, "start_url": start_url}
+        if self.renders(url, start_url):
+            meta[RENDER_META] = True
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, meta=meta)
+
+    def renders(self, url: str, start_url: str) -> bool:
+        """Is this listing page fetched through the browser from the start?"""
+        if self.render_mode is RenderMode.NEVER or looks_like_feed(url):
+            return False
+        return (
+            self.render_mode is RenderMode.ALWAYS
+            or start_url in self.rendered_starts
+            or bool(getattr(self.site_for(url), "render", False))
         )
+
+    def render_instead(self, response: Response) -> Any:
+        """A page with no cards that a script builds: the same page again, through the browser
+        (``LISTINGS_RENDER=auto``); an errors/ row saying what to install when it cannot be."""
+        if self.render_mode is not RenderMode.AUTO or response.meta.get(RENDER_META):
+            return None
+        cause = no_cards_cause(response.body, response.status)
+        if not cause.startswith(APP_CAUSE):
+            return None
+        missing = missing_renderer(self.crawler.settings)
+        if missing:
+            self.logger.warning("No article cards on %s: %s.", response.url, missing)
+            return self.error(response.url, Stage.DOWNLOAD, missing, response.status)
+        self.logger.info(
+            "No article cards on %s and it looks like a JavaScript app: rendering it in Chromium.",
+            response.url,
+        )
+        self.crawler.stats.inc_value("listings/render/listings")
+        start_url = response.meta["start_url"]
+        self.rendered_starts.add(start_url)
+        request = self.listing_request(response.url, response.meta["listing_page"], start_url)
+        request.meta[RERENDER_META] = True
+        return request.replace(dont_filter=True)
 
     def site_for(self, url: str) -> Any:
         return self.site_override or CrawlRuntime.of(self.crawler).site_for(site_of(url))
@@ -109,6 +162,10 @@ class ListingsSpider(scrapy.Spider):
                 request = self.listing_request(feeds[0], 1, response.meta["start_url"])
                 request.meta["discovered"] = True
                 yield request
+                return
+            rendered = self.render_instead(response)
+            if rendered is not None:
+                yield rendered
                 return
             self.logger.info("No article cards on %s: the listing ends here.", response.url)
         yield from self.cards(response, listing.cards, Source.HTML)
@@ -188,13 +245,29 @@ class ListingsSpider(scrapy.Spider):
             card=response.meta.get("card"),
             aliases=_canonical_all(hops),
             **warc_of(response),
+            **validators(response),
         )
+
+    def parse_recheck(self, response: Response) -> Iterator[Any]:
+        """A stored article asked for again: 304 and 404/410 end here, a page goes on to
+        extraction, where a changed text becomes a new version."""
+        check = response.meta[CHECK_META]
+        if response.status == 304:
+            unchanged(self.crawler, check, response)
+        elif response.status in (404, 410):
+            yield from gone(self.crawler, check, response.status)
+        else:
+            for page in self.parse_article(response):
+                page.recheck = True
+                yield page
 
     def on_error(self, failure: Failure) -> Iterator[PageError]:
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
         reason = f"HTTP {status}" if status else _describe(failure)
+        if isinstance(failure.value, RenderUnavailable):
+            reason = str(failure.value)  # what to install, already one sentence
         # The row names the URL the crawl was given, not where its redirects led.
         url = (request.meta.get("redirect_urls") or [request.url])[0]
         if url != request.url:

@@ -29,6 +29,7 @@ class ExtractOptions:
 
 
 def content_kind(content_type: str | None) -> str:
+    """The media type of a Content-Type header, lower-case, without its parameters."""
     return (content_type or "").split(";")[0].strip().lower()
 
 
@@ -96,5 +97,9 @@ def extract_page(
         fingerprint=simhash(record.text),
         listing_url=page.listing_url,
         first_seen=page.fetched_at,
+        modified=record.modified,
+        etag=page.etag,
+        last_modified=page.last_modified,
+        recheck=page.recheck,
         oddities=sorted(set(oddities)),
     )

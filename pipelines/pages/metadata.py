@@ -450,6 +450,35 @@ def published(tree: etree._Element, ld: list[dict[str, Any]] | None, tz: tzinfo)
     return first
 
 
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "og:modified_time",
+    "dateModified",
+    "last-modified",
+)
+
+
+@total("modified", lambda: None)
+def modified(tree: etree._Element, ld: list[dict[str, Any]] | None, tz: tzinfo) -> datetime | None:
+    """Last modification as the page declares it: JSON-LD ``dateModified``, then
+    ``article:modified_time`` and its kin; None when the page does not say."""
+    values = [
+        str(item["dateModified"])
+        for item in ld or ()
+        if isinstance(item, dict) and isinstance(item.get("dateModified"), str | int | float)
+    ]
+    for meta in tree.xpath("//meta[@property or @name or @itemprop][@content]"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
+        if key in _MODIFIED_META or key.lower() in _MODIFIED_META:
+            values.append(str(meta.get("content")))
+    for value in values:
+        found = parse_date(value[:200], tz)
+        if found is not None:
+            return found
+    return None
+
+
 _COUNT = re.compile(r"^\s*[\[(（]?\s*\d+\s*[\])）]?\s*$")
 
 

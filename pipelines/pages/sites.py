@@ -10,6 +10,7 @@ The file is TOML, one table per site::
     boilerplate = ["Subscribe to our newsletter"]
     skip_paths = ["^/events/"]         # regular expressions on the URL path
     timezone = "+08:00"                # for dates written without a zone
+    render = true                      # listing pages built by a script: render them
 
 Whatever a site does not set falls back to the generic detection.
 """
@@ -29,6 +30,7 @@ from lxml.cssselect import CSSSelector, SelectorError
 
 SELECTOR_KEYS = ("card", "link", "title", "excerpt", "date", "category", "next_page", "body")
 _LIST_KEYS = ("hosts", "start_urls", "boilerplate", "skip_paths")
+_BOOL_KEYS = ("render",)
 
 
 class SiteConfigError(ValueError):
@@ -51,6 +53,8 @@ class SiteConfig:
     boilerplate: tuple[str, ...] = ()
     skip_paths: tuple[str, ...] = ()
     timezone: str | None = None
+    # Listing pages are rendered in a browser (the crawl's LISTINGS_RENDER decides otherwise).
+    render: bool = False
     _skip: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -108,6 +112,10 @@ def build_site(name: str, raw: dict[str, Any]) -> SiteConfig:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise SiteConfigError(f"site {name!r}: {key} must be a list of strings")
             values[key] = tuple(value)
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise SiteConfigError(f"site {name!r}: {key} must be true or false")
+            values[key] = value
         elif not isinstance(value, str):
             raise SiteConfigError(f"site {name!r}: {key} must be a string")
         else:

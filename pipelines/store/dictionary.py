@@ -9,11 +9,12 @@ from __future__ import annotations
 from pipelines.store.schema import TABLES
 
 TABLE_NOTES = {
-    "articles": "One row per article, unique by `url` over all crawls.",
+    "articles": "One row per article version: unique by `url` but for edited articles (`LISTINGS_RECHECK_DAYS`), whose new text is a new row until `scrapy compact` keeps the latest (highest `version`). The latest per URL: `QUALIFY row_number() OVER (PARTITION BY url ORDER BY version DESC) = 1`.",
     "listing_hits": "One row per article card seen on a listing page, per crawl.",
     "errors": "One row per URL that could not become a record, with where and why.",
     "crawls": "One row per crawl (a crawl killed before its end leaves none).",
     "aliases": "Every URL under which an article was linked or reached.",
+    "versions": "Every version of each article whose text changed after it was stored (its first version included), for diffs; an article never edited has no rows here.",
 }
 
 COLUMNS: dict[str, dict[str, str]] = {
@@ -38,6 +39,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "crawl_id": "the crawl that extracted it (joins `crawls.crawl_id`)",
         "warc_file": "the WARC file (under `warc/`) holding the article page, when the crawl archived (`LISTINGS_WARC=on`); else null",
         "warc_offset": "byte offset of the page's response record in `warc_file`; else null",
+        "version": "1 for the text first stored, 2, 3, ... for each changed text a recheck found (`versions/` holds them all); null in files written before schema 1.2 (read as 1)",
+        "modified": "last modification date/time (UTC) as the page declares it (`article:modified_time`, JSON-LD `dateModified`); null when it does not",
+        "etag": "the response's `ETag` header, sent back as `If-None-Match` when the article is rechecked; null if none",
+        "last_modified": "the response's `Last-Modified` header as sent, sent back as `If-Modified-Since`; null if none",
     },
     "listing_hits": {
         "crawl_id": "the crawl that saw the card",
@@ -64,6 +69,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "stage": "where it stopped: `download` (HTTP error, timeout, refused link, robots.txt), `extract` (not an article, too little text, extraction failed or timed out) or `store` (the dataset could not be written)",
         "status": "HTTP status where there was one, else null",
         "error": "the reason in words, e.g. `HTTP 404`, `text shorter than 200 characters`",
+        "gone": "true when a recheck of a stored article got 404 or 410: the article left the site; its `articles` row is kept and it is not rechecked again. False otherwise (null in files before schema 1.2)",
     },
     "crawls": {
         "crawl_id": "the crawl's id: its UTC start time and a random suffix (`20260111T031500Z-3fa2c1`)",
@@ -84,6 +90,16 @@ COLUMNS: dict[str, dict[str, str]] = {
         "url": "the article's canonical URL (`articles.url`)",
         "crawl_id": "the crawl that met the alias",
         "seen_at": "when (UTC)",
+    },
+    "versions": {
+        "url": "the article's canonical URL (`articles.url`)",
+        "version": "1 for the first stored text, then 2, 3, ... in the order the changes were found",
+        "fetched_at": "when this version was downloaded (UTC); for version 1, the article's `first_seen`",
+        "modified": "last modification date/time (UTC) as the page declared it; null when it did not",
+        "content_hash": "hash of the normalised text (as `articles.content_hash`)",
+        "text": "the cleaned main text of this version",
+        "title": "the title of this version",
+        "crawl_id": "the crawl that downloaded this version",
     },
 }
 

@@ -18,23 +18,33 @@ Keys (one Redis database per dataset): ``listings:index:url`` (URL -> file name,
 bands), ``…:h:<content hash>`` and ``…:b:<band>:<value>`` (sets of URLs, for near
 duplicates), ``…:files`` and ``…:file:<name>`` (committed files and their URLs),
 ``…:claims:<owner>`` and ``…:owners`` (pending claims per worker), ``…:alias`` (alias ->
-article URL) and ``…:alias_files`` (``aliases/`` files read in).
+article URL) and ``…:alias_files`` (``aliases/`` files read in), ``…:checks`` (URL -> the
+recheck state, JSON) and ``…:checked`` (URLs by time of their last check, gone ones left out).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
 
 from pipelines.store import open_dataset
 from pipelines.store.base import Dataset
-from pipelines.store.index import PENDING, crawl_of_file, stored_by_other_crawl
+from pipelines.store.index import (
+    PENDING,
+    Check,
+    checks_in_file,
+    crawl_of_file,
+    due,
+    stored_by_other_crawl,
+)
 from pipelines.text.fingerprints import NEAR_DUPLICATE_DISTANCE, bands, simhash
 
 logger = logging.getLogger(__name__)
@@ -303,6 +313,10 @@ class RedisIndex:
                 args = []
         if args:
             self._ingest(args=[self.prefix, name, *args])
+        for check in checks_in_file(self.dataset, name):
+            known = self.check_of(check.url)
+            if known is None or check.newer_than(known):
+                self.record_check(check)
         # Only now: a worker killed halfway leaves the file unknown, to be read again.
         self._file_known(args=[self.prefix, name])
 
@@ -380,6 +394,48 @@ class RedisIndex:
             done = pipe.execute()
         return [a for a, new in zip(fresh, done, strict=True) if new]
 
+    # -- checks (LISTINGS_RECHECK_DAYS) --
+
+    def check_of(self, url: str) -> Check | None:
+        raw = self.redis.hget(self.prefix + "checks", url)
+        if raw is None:
+            return None
+        d = json.loads(str(raw))
+        d["checked_at"] = datetime.fromtimestamp(d["checked_at"], UTC)
+        return Check(**d)
+
+    def record_check(self, check: Check, pending_file: str | None = None) -> None:
+        """Remember a check (a new version's file is not tracked here: see the docs)."""
+        d = dict(check.__dict__, checked_at=check.checked_at.timestamp())
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.prefix + "checks", check.url, json.dumps(d))
+            if check.gone:
+                pipe.zrem(self.prefix + "checked", check.url)
+            else:
+                pipe.zadd(self.prefix + "checked", {check.url: d["checked_at"]})
+            pipe.execute()
+
+    def due_for_recheck(
+        self, checked_before: datetime, limit: int, hosts: set[str] | None = None
+    ) -> list[Check]:
+        """Articles last checked before ``checked_before``, oldest first, not gone."""
+
+        def oldest() -> Iterator[Check]:
+            start = 0
+            while True:
+                urls = self.redis.zrangebyscore(
+                    self.prefix + "checked", "-inf", f"({checked_before.timestamp()}", start, 500
+                )
+                if not urls:
+                    return
+                for url in urls:
+                    check = self.check_of(str(url))
+                    if check is not None:
+                        yield check
+                start += len(urls)
+
+        return due(oldest(), hosts, limit)
+
     # -- changes --
 
     def reserve(self, url: str, content_hash: str, fingerprint: int, pending_file: str) -> bool:
@@ -404,6 +460,14 @@ class RedisIndex:
     def commit_file(self, pending_file: str, name: str) -> None:
         """The file is in place: its claimed URLs are now stored."""
         lost = self._commit(args=[self.prefix, owner_of(pending_file), pending_file, name])
+        try:
+            checks = checks_in_file(self.dataset, name)
+        except Exception:  # the file is gone again (compacted meanwhile): reconcile reads it
+            checks = []
+        for check in checks:
+            known = self.check_of(check.url)
+            if known is None or check.newer_than(known):
+                self.record_check(check)
         if lost:
             logger.error(
                 "%d articles of %s had been claimed again by other workers after this one "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 METADATA_KEY = b"listings.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -34,6 +34,25 @@ ARTICLES = pa.schema(
         pa.field("crawl_id", pa.string()),
         pa.field("warc_file", pa.string()),
         pa.field("warc_offset", pa.int64()),
+        # Edited articles (LISTINGS_RECHECK_DAYS): 1 for the first text, 2 for the next, ...
+        pa.field("version", pa.int32()),
+        pa.field("modified", _TS),
+        pa.field("etag", pa.string()),
+        pa.field("last_modified", pa.string()),
+    ]
+)
+
+# Every version of every article whose text changed once stored (its first one included).
+VERSIONS = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("version", pa.int32(), nullable=False),
+        pa.field("fetched_at", _TS),
+        pa.field("modified", _TS),
+        pa.field("content_hash", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("crawl_id", pa.string()),
     ]
 )
 
@@ -66,6 +85,7 @@ ERRORS = pa.schema(
         pa.field("stage", pa.string()),
         pa.field("status", pa.int32()),
         pa.field("error", pa.string()),
+        pa.field("gone", pa.bool_()),
     ]
 )
 
@@ -103,6 +123,7 @@ TABLES: dict[str, pa.Schema] = {
     "errors": ERRORS,
     "crawls": CRAWLS,
     "aliases": ALIASES,
+    "versions": VERSIONS,
 }
 
 ERROR_STAGES = ("download", "extract", "store")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipelines.store import open_dataset
 from pipelines.store.base import Dataset
-from pipelines.store.index import PENDING, stored_by_other_crawl
+from pipelines.store.index import PENDING, Check, checks_in_file, due, stored_by_other_crawl
 from pipelines.text.fingerprints import NEAR_DUPLICATE_DISTANCE, bands, signed, simhash
 
 
@@ -31,6 +32,9 @@ class SQLiteIndex:
         self.db = sqlite3.connect(state / "index.sqlite", isolation_level=None, timeout=60)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        had_checks = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checks'"
+        ).fetchone()
         self.db.executescript(
             """
             CREATE TABLE IF NOT EXISTS articles (
@@ -45,8 +49,16 @@ class SQLiteIndex:
             CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY);
             CREATE TABLE IF NOT EXISTS aliases (alias TEXT PRIMARY KEY, url TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS alias_files (name TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS checks (
+                url TEXT PRIMARY KEY, version INTEGER NOT NULL, content_hash TEXT,
+                etag TEXT, last_modified TEXT, checked_at REAL NOT NULL,
+                gone INTEGER NOT NULL DEFAULT 0, pending TEXT);
+            CREATE INDEX IF NOT EXISTS checks_due ON checks(gone, checked_at);
             """
         )
+        if not had_checks:
+            # An index from before checks existed: read every file again to derive them.
+            self.db.execute("DELETE FROM files")
 
     def close(self) -> None:
         self.db.close()
@@ -56,6 +68,7 @@ class SQLiteIndex:
     def reconcile(self) -> tuple[int, int]:
         """Sync with ``articles/*.parquet``; returns (files read in, files dropped)."""
         self.db.execute("DELETE FROM articles WHERE file LIKE ?", (self.PENDING + "%",))
+        self._revert_pending_checks()
         on_disk = set(self.dataset.files("articles"))
         known = {r[0] for r in self.db.execute("SELECT name FROM files")}
         gone = known - on_disk
@@ -71,6 +84,8 @@ class SQLiteIndex:
                 (r["url"], r["content_hash"], simhash(r["text"] or "")) for r in table.to_pylist()
             ]
             self._insert(rows, name)
+            for check in checks_in_file(self.dataset, name):
+                self._upsert_check(check, only_if_newer=True)
             self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (name,))
         self._reconcile_aliases()
         return len(added), len(gone)
@@ -152,6 +167,72 @@ class SQLiteIndex:
         self.db.execute("COMMIT")
         return added
 
+    # -- checks (LISTINGS_RECHECK_DAYS) --
+
+    def check_of(self, url: str) -> Check | None:
+        row = self.db.execute(
+            "SELECT url, version, content_hash, etag, last_modified, checked_at, gone "
+            "FROM checks WHERE url = ?",
+            (url,),
+        ).fetchone()
+        return None if row is None else _check(row)
+
+    def record_check(self, check: Check, pending_file: str | None = None) -> None:
+        """Remember a check; with ``pending_file``, a new version that file is writing."""
+        self._upsert_check(check, pending=pending_file)
+
+    def due_for_recheck(
+        self, checked_before: datetime, limit: int, hosts: set[str] | None = None
+    ) -> list[Check]:
+        """Articles last checked before ``checked_before``, oldest first, not gone."""
+        rows = self.db.execute(
+            "SELECT url, version, content_hash, etag, last_modified, checked_at, gone "
+            "FROM checks WHERE gone = 0 AND pending IS NULL AND checked_at < ? "
+            "ORDER BY checked_at",
+            (checked_before.timestamp(),),
+        )
+        return due((_check(r) for r in rows), hosts, limit)
+
+    def _upsert_check(
+        self, check: Check, *, only_if_newer: bool = False, pending: str | None = None
+    ) -> None:
+        values = (
+            check.url,
+            check.version,
+            check.content_hash,
+            check.etag,
+            check.last_modified,
+            check.checked_at.timestamp(),
+            int(check.gone),
+            pending,
+        )
+        newer = (
+            " WHERE excluded.version > checks.version OR (excluded.version = checks.version"
+            " AND excluded.checked_at > checks.checked_at)"
+            if only_if_newer
+            else ""
+        )
+        self.db.execute(
+            "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+            "version = excluded.version, content_hash = excluded.content_hash, "
+            "etag = excluded.etag, last_modified = excluded.last_modified, "
+            "checked_at = excluded.checked_at, gone = excluded.gone, pending = excluded.pending"
+            + newer,
+            values,
+        )
+
+    def _revert_pending_checks(self) -> None:
+        """New versions whose file a killed run never finished: back to what the files say."""
+        urls = [r[0] for r in self.db.execute("SELECT url FROM checks WHERE pending IS NOT NULL")]
+        for url in urls:
+            self.db.execute("DELETE FROM checks WHERE url = ?", (url,))
+            file = self.file_of(url)
+            if file is None or file.startswith(self.PENDING):
+                continue
+            for check in checks_in_file(self.dataset, file):
+                if check.url == url:
+                    self._upsert_check(check)
+
     # -- changes --
 
     def reserve(self, url: str, content_hash: str, fingerprint: int, pending_file: str) -> bool:
@@ -183,5 +264,29 @@ class SQLiteIndex:
         self.db.execute(
             "UPDATE articles SET file = ? WHERE file = ?", (name, self.PENDING + pending_file)
         )
+        self.db.execute("UPDATE checks SET pending = NULL WHERE pending = ?", (pending_file,))
         self.db.execute("INSERT OR IGNORE INTO files VALUES (?)", (name,))
         self.db.execute("COMMIT")
+        self._checks_of_file(name)
+
+    def _checks_of_file(self, name: str) -> None:
+        """The checks a committed file stands for (its articles' first check is their fetch)."""
+        try:
+            checks = checks_in_file(self.dataset, name)
+        except Exception:  # the file is gone again (compacted meanwhile): reconcile reads it
+            return
+        for check in checks:
+            self._upsert_check(check, only_if_newer=True)
+
+
+def _check(row: tuple) -> Check:  # type: ignore[type-arg]
+    url, version, content_hash, etag, last_modified, checked_at, gone = row
+    return Check(
+        url,
+        int(version),
+        content_hash,
+        etag,
+        last_modified,
+        datetime.fromtimestamp(checked_at, UTC),
+        bool(gone),
+    )
