@@ -48,9 +48,7 @@ CREDENTIALS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
-TABLE_FILE = re.compile(
-    r"(articles|listing_hits|errors|crawls|aliases)/part-[A-Za-z0-9._-]+\.parquet"
-)
+TABLE_FILE = re.compile(rf"({'|'.join(TABLES)})/part-[A-Za-z0-9._-]+\.parquet")
 
 
 @dataclass
