@@ -214,11 +214,14 @@ def test_killed_worker_loses_nothing(serve: Any, tmp_path: Path, redis_url: str)
 
     rows = check_dataset(data, base, n)
     assert set(article_gets(log)) == {f"/posts/post-{i:04d}/" for i in range(1, n + 1)}
-    # What the victim committed stays; only its uncommitted work was redone (a page it was
-    # still finishing at a checkpoint may be fetched again, and is then dropped as stored).
+    # What the victim committed stays, once. Its requests still leased at the kill are
+    # fetched again (on a loaded machine that can be every one of them: their rows were
+    # committed while the pipelines still held the requests) and dropped as stored.
     kept = {r["url"] for r in rows if r["crawl_id"] == "victim"}
     redone = {base.rstrip("/") + p for p in article_gets(log[mark:])}
-    assert len(kept) >= 3 and len(redone & kept) < len(kept)
+    assert len(kept) >= 3
+    assert not {r["url"] for r in rows if r["crawl_id"] != "victim"} & kept
+    assert redone <= {base.rstrip("/") + f"/posts/post-{i:04d}/" for i in range(1, n + 1)}
     assert len(table(data, "crawls").to_pylist()) == 2  # the victim wrote none
 
 
