@@ -6,14 +6,17 @@ How cards are found:
    article only: that is the link's card container;
 3. containers are grouped by their structural signature (tags and class words of the
    container and its ancestors); sidebars, navigation and footers score low;
-4. the best group is the listing. Each card's title, excerpt, date and category are
-   read from its container.
+4. the best group is the listing, joined by groups that show the same stories again and,
+   on a news front (undated headline links spread over modules), by every module of
+   headlines outside site chrome. Each card's title, excerpt, date and category are read
+   from its container.
 A site's overrides (``SiteConfig``) replace any of these steps it names.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,13 +25,15 @@ from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import tldextract
 from lxml import etree
 
+from pipelines.pages.furniture import CHROME_TAGS, chrome_level
 from pipelines.pages.html import classes_of, text_of
 from pipelines.pages.sites import GENERIC, SiteConfig, select
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_excerpt, clean_title
 from pipelines.text.dates import contains_date, isoformat, parse_date
-from pipelines.text.urls import BadURL, canonical_url, same_site
+from pipelines.text.urls import BadURL, canonical_url, same_site, site_of
 
 # Paths that are listings, taxonomies or site pages, never articles.
 NON_ARTICLE_PATH = re.compile(
@@ -48,8 +53,9 @@ _ARCHIVE_LISTING = re.compile(
     r"|(?:^|/)archives?/(?:tags?|categor(?:y|ies)|page|date)(?:/|$)",
     re.I,
 )
+# Files that are never an article. A PDF can be: an announcement published as a PDF.
 _FILE_EXT = re.compile(
-    r"\.(?:jpe?g|png|gif|webp|svg|ico|pdf|zip|gz|rar|7z|mp[34]|avi|mov|css|js|xml|json|txt|apk|exe)$",
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|zip|gz|rar|7z|mp[34]|avi|mov|css|js|xml|json|txt|apk|exe)$",
     re.I,
 )
 _TAXONOMY_QUERY = {
@@ -91,13 +97,6 @@ _ARTICLE_QUERY = {
     "story",
 }
 _PAGE_QUERY = {"page", "paged", "p", "pg", "pagenum", "start", "offset"}
-_BOILERPLATE_CLASS = re.compile(
-    r"\b(?:side-?bar|sidebar|aside|widget|nav|navbar|navigation|menu|footer|header|masthead"
-    r"|related|recommend|hot|popular|trending|most-?read|top-?posts|recent-?posts|random"
-    r"|breadcrumbs?|pagination|pager|page-?nav|tag-?cloud|tagcloud|archive|archives"
-    r"|comments?|share|social|author-?box|bio|banner|ads?|advert|sponsor|toc|catalog|rank)\w*",
-    re.I,
-)
 # Per-card modifiers (WordPress post_class and the like): they differ between cards of one list.
 _MODIFIER_CLASS = re.compile(
     r"^(?:category|tag|format|status|type|post-format|has|is|no|with|without|author|cat|lang|level"
@@ -105,7 +104,6 @@ _MODIFIER_CLASS = re.compile(
     r"|^(?:sticky|featured|first|last|odd|even|active|new|hot|top|pinned|large|small|wide|no-image|with-image)$",
     re.I,
 )
-_BOILERPLATE_TAGS = {"nav", "aside", "footer", "header"}
 _READ_MORE = re.compile(
     r"^(?:阅读全文|阅读更多|查看全文|继续阅读|全文|更多|read\s*more|continue\s*reading|more|"
     r"keep\s*reading|read\s*the\s*rest|\d+\s*(?:comments?|条评论|评论|replies))\W*$",
@@ -113,16 +111,6 @@ _READ_MORE = re.compile(
 )
 _LABELS = re.compile(
     r"^(?:\[?(?:原创|转载|翻译|置顶|精华|推荐|热门|new|sticky|featured|pinned)\]?\s*)+", re.I
-)
-_NEXT_TEXT = re.compile(
-    r"^(?:下一页|下页|后一页|下一頁|次へ|次のページ|较早的博文|较旧的博文|較舊的文章|较早的文章|更早的文章"
-    r"|next(?:\s*page)?|older(?:\s*(?:posts|entries|articles))?"
-    r"|more\s*posts|earlier\s*posts|previous\s*(?:posts|entries)|»|›|>|>>|→)\s*[»›>→]*$",
-    re.I,
-)
-_MORE_TEXT = re.compile(
-    r"^(?:load\s+more|show\s+more|more\s+(?:posts|stories|articles)|加载更多|查看更多|更多文章|載入更多)\W*$",
-    re.I,
 )
 _DATE_CLASS = re.compile(r"date|time|posted|publish|meta|info|byline|postdesc", re.I)
 # Matched against each class word: "flex-column" is layout, "post-category" is not.
@@ -190,27 +178,21 @@ class ListingPage:
 # --- candidate links ----------------------------------------------------------------------
 
 
-def page_number_of(url: str) -> int:
-    """The page number a listing URL names (``/page/3/``, ``?page=3``), 1 if none."""
-    parts = urlsplit(url)
-    m = re.search(r"/(?:page|p)/(\d+)/?$|[/_-]page[_-]?(\d+)(?:\.html?)?/?$", parts.path, re.I)
-    if m:
-        return int(m.group(1) or m.group(2))
-    for k, v in parse_qsl(parts.query):
-        if k.lower() in ("page", "paged", "pg", "pagenum") and (v.isascii() and v.isdigit()):
-            return int(v)
-    return 1
-
-
-def is_article_url(url: str, listing_url: str, site: SiteConfig = GENERIC) -> bool:
+def is_article_url(
+    url: str, listing_url: str, site: SiteConfig = GENERIC, scope: SiteScope | None = None
+) -> bool:
     """Could this link lead to an article of the listing's site?"""
-    if not same_site(url, listing_url):
+    if not (scope.holds(url) if scope is not None else same_site(url, listing_url)):
         return False
     parts = urlsplit(url)
     path = parts.path or "/"
     if path in ("/", "") or path.rstrip("/") == urlsplit(listing_url).path.rstrip("/"):
         return False
-    if site.skips(path) or NON_ARTICLE_PATH.search(path) or _ARCHIVE_PATH.match(path):
+    if site.skips(path) or _FILE_EXT.search(path):
+        return False
+    if path.lower().endswith(".pdf"):
+        return True  # its folders say where it is stored ("/upload/user/1/"), not what it is
+    if NON_ARTICLE_PATH.search(path) or _ARCHIVE_PATH.match(path):
         return False
     if _PROFILE_PATH.match(path):
         return False
@@ -222,6 +204,70 @@ def is_article_url(url: str, listing_url: str, site: SiteConfig = GENERIC) -> bo
     if query_keys & _TAXONOMY_QUERY and not query_keys & _ARTICLE_QUERY:
         return False  # index.php?storytopic=3, list.php?catid=7: a section, not a post
     return not (query_keys & _PAGE_QUERY and path.rstrip("/") in ("", "/index.php"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _owner(host: str) -> str:
+    """The registrable domain of a host (``uk.news.yahoo.com`` -> ``yahoo.com``); hosting
+    platforms' suffixes count (``a.github.io`` and ``b.github.io`` have different owners)."""
+    host = host.lower().rstrip(".")
+    if not host:
+        return ""
+    part = _SUFFIXES(host)
+    return part.top_domain_under_public_suffix or host
+
+
+# The bundled public suffix list only: no download, no cache files.
+_SUFFIXES = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
+
+
+def _host_of(url: str) -> str:
+    try:
+        return site_of(url)
+    except ValueError:  # "http://[::1": no host at all
+        return ""
+
+
+@dataclass(frozen=True)
+class SiteScope:
+    """The sites a listing's cards may link to: the page's registrable domain (sections on
+    sibling hosts, as news.example.com and money.example.com, are one publisher), the domain
+    its canonical address names, and, for a saved copy opened under a non-public address
+    that no absolute link names, the domain most of its absolute links name."""
+
+    owners: frozenset[str]
+
+    def holds(self, url: str) -> bool:
+        return _owner(_host_of(url)) in self.owners
+
+    @classmethod
+    def of(cls, tree: etree._Element, url: str) -> SiteScope:
+        own = _owner(_host_of(url))
+        owners = {own}
+        for href in tree.xpath(
+            "//link[contains(concat(' ', @rel, ' '), ' canonical ')]/@href"
+            " | //meta[@property='og:url']/@content"
+        )[:2]:
+            if str(href).startswith(("http://", "https://")):
+                owners.add(_owner(_host_of(str(href))))
+        counts: dict[str, int] = defaultdict(int)
+        for href in tree.xpath("//a/@href"):
+            href = str(href).strip()
+            if href.startswith(("http://", "https://", "//")):
+                counts[_owner(_host_of(href if "://" in href else "http:" + href))] += 1
+        total = sum(counts.values())
+        # Only an address that cannot be the page's real home (a reserved name such as
+        # ``.invalid``, an IP, localhost) makes the page a copy: a real site whose own links
+        # are all relative must not adopt the domain its footer links to most.
+        public = bool(_SUFFIXES(_host_of(url)).suffix)
+        if counts and not public and not counts.get(own) and len(owners) == 1:
+            top, n = max(counts.items(), key=lambda kv: kv[1])
+            if n >= 10 and 2 * n >= total:
+                owners.add(top)
+        owners.discard("")
+        return cls(frozenset(owners))
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -250,7 +296,7 @@ _SIDEBAR_WORD = re.compile(r"side-?bar|widget|aside", re.I)
 def _in_menu(a: etree._Element) -> bool:
     """Inside the site's navigation menu (not a sidebar widget that happens to use <nav>)."""
     for node in a.iterancestors():
-        if node.tag in ("article", "main", "body"):
+        if node.tag in ("article", "main", "body") or node.get("role") == "main":
             return False
         words = classes_of(node).split()
         if node.tag == "aside" or any(_SIDEBAR_WORD.search(w) for w in words):
@@ -280,7 +326,15 @@ def _inline_in_prose(a: etree._Element) -> bool:
         if block.tag in ("div", "article", "section", "body", "header", "h1", "h2", "h3", "h4"):
             return False
         block = block.getparent()
-    return block is not None and len(text_of(block)) > 3 * len(text) + 20
+    if block is None or len(text_of(block)) <= 3 * len(text) + 20:
+        return False
+    # A row of links (a carousel's item labels) is no sentence: little text is not a link's.
+    linked = sum(len(text_of(x)) for x in block.iter("a"))
+    if len(text_of(block)) - linked <= max(20, len(text_of(block)) // 5):
+        return False
+    # A link that opens its item ("<li><a>title</a> date <p>excerpt</p></li>") is the item's
+    # title, not a word of a sentence.
+    return not text_of(block).startswith(text)
 
 
 def _href(a: etree._Element, base: str) -> str | None:
@@ -306,34 +360,7 @@ def _base_url(tree: etree._Element, url: str) -> str:
 
 
 def _in_boilerplate(el: etree._Element) -> bool:
-    for node in [el, *el.iterancestors()]:
-        if not isinstance(node.tag, str) or node.tag in ("body", "html"):
-            continue
-        if node.tag in _BOILERPLATE_TAGS:
-            # An <article>'s own header and footer hold its title and meta, not site furniture.
-            if node.tag in ("header", "footer") and any(
-                a.tag == "article" for a in node.iterancestors()
-            ):
-                continue
-            return True
-        words = classes_of(node)
-        if (
-            words.strip()
-            and _BOILERPLATE_CLASS.search(words)
-            and not any(_CONTENT_WORD.match(w) for w in words.split())
-        ):
-            return True
-    return False
-
-
-# Whole class words that mark the listing itself ("widget Blog" on Blogger, "post-list"),
-# while "PopularPosts" or "related-posts" stay boilerplate.
-_CONTENT_WORD = re.compile(
-    r"^(?:posts?|articles?|entry|entries|cards?|items?|content|main|list|feed|hfeed|blog"
-    r"|(?:post|article|entry|blog|news)[-_](?:list|feed|items?|cards?|index|loop|posts|container)"
-    r"|(?:list|card|item|entry|post|article)[-_]\w+)$",
-    re.I,
-)
+    return chrome_level(el) > 0
 
 
 def _class_words(el: etree._Element) -> str:
@@ -408,6 +435,19 @@ def _is_more(a: etree._Element) -> bool:
     return bool(_READ_MORE.match(text_of(a))) or "more" in classes_of(a)
 
 
+def _link_label(a: etree._Element) -> str:
+    return text_of(a) or (a.get("title") or "").strip() or " ".join(a.xpath(".//img/@alt"))
+
+
+def _one_label(cands: list[_Candidate]) -> bool:
+    """Every link of the group says the same thing ("编辑", "Download", an empty icon): an
+    action beside each card, not the cards' titles, which differ from one another."""
+    if len(cands) < 2:
+        return False
+    labels = {_link_label(c.primary).casefold() for c in cands}
+    return len(labels) == 1
+
+
 def _score_group(cands: list[_Candidate]) -> float:
     n = len(cands)
     texts = [len(text_of(c.root)) for c in cands]
@@ -426,6 +466,8 @@ def _candidates(
 ) -> list[_Candidate]:
     anchors: list[tuple[etree._Element, str]] = []
     menu_urls: set[str] = set()
+    headed: set[str] = set()
+    scope = SiteScope.of(root.getroottree().getroot(), page_url)
     for a in root.iter("a"):
         if _hidden(a) or _inline_in_prose(a):
             continue
@@ -434,8 +476,13 @@ def _candidates(
         url = _href(a, base)
         if url and _in_menu(a):
             menu_urls.add(url)  # what the site's menu links to is a section, not a post
-        elif url and is_article_url(url, page_url, site):
+        elif url and is_article_url(url, page_url, site, scope):
             anchors.append((a, url))
+            if any(h.tag in _HEADINGS for h in a.iterancestors()):
+                headed.add(url)
+    # A menu that lists every post (a docs theme's navigation) does not make the posts
+    # sections: a link that is also some block's heading stays a candidate.
+    menu_urls -= headed
     anchors = [(a, url) for a, url in anchors if url not in menu_urls]
     menus = frozenset(menu_urls)
     links_of = _link_sets(root, anchors)
@@ -459,7 +506,8 @@ def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
         return []
     for group in groups.values():
         _widen_thin_containers(group)
-    scored = sorted(groups.values(), key=_score_group, reverse=True)
+    titled = [g for g in groups.values() if not _one_label(g)]
+    scored = sorted(titled or groups.values(), key=_score_group, reverse=True)
     best = scored[0]
     if len(best) == 1 and (
         _in_boilerplate(best[0].container) or len(text_of(best[0].container)) < 20
@@ -478,6 +526,7 @@ def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
         and not _in_boilerplate(c.container)
     ]
     chosen |= set(map(id, extra))
+    chosen |= set(map(id, _more_of_the_list(best, scored[1:])))
     ordered = [c for c in cands if id(c) in chosen]
     order = (
         {el: i for i, el in enumerate(ordered[0].container.getroottree().iter())} if ordered else {}
@@ -490,6 +539,59 @@ def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
             best[c.url] = c
     first = list(dict.fromkeys(c.url for c in ordered))
     return [best[u] for u in first]
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _headline(c: _Candidate) -> bool:
+    """The card's link reads as a story's headline: a phrase, not a label ("Sport", "更多")."""
+    text = text_of(c.primary)
+    if not text or len(text) > 200 or _READ_MORE.match(text):
+        return False
+    return len(_CJK.findall(text)) >= 8 or (len(text.split()) >= 3 and len(text) >= 15)
+
+
+def _headline_group(group: list[_Candidate]) -> bool:
+    if _one_label(group) or any(_in_boilerplate(c.container) for c in group):
+        return False
+    return sum(map(_headline, group)) >= 0.6 * len(group)
+
+
+def _dated(group: list[_Candidate]) -> float:
+    return sum(1 for c in group if contains_date(text_of(c.root)) or c.root.xpath(".//time")) / len(
+        group
+    )
+
+
+def _more_of_the_list(best: list[_Candidate], others: list[list[_Candidate]]) -> list[_Candidate]:
+    """Groups that belong with the best one.
+
+    Another view of the same stories (an image link per card where only some cards have an
+    image, and a heading link on every card) is the same list: a group whose links lead
+    mostly to the chosen stories joins it. On a news front, where headline stories are
+    spread over many modules with undated, bare headline links, every module of headlines
+    in the content area is the listing. A blog's post list shows dates; its widgets (recent,
+    hot, related lists) are left out.
+    """
+    urls = {c.url for c in best}
+    extra: list[_Candidate] = []
+    for group in others:
+        if (
+            len(group) >= 2
+            and not any(_in_boilerplate(c.container) for c in group)
+            and sum(1 for c in group if c.url in urls) >= 0.75 * len(group)
+        ):
+            extra += group
+    headlines = [g for g in others if _headline_group(g)]
+    front = (
+        _dated(best) < 0.5
+        and sum(map(_headline, best)) >= 0.6 * len(best)
+        and sum(1 for g in headlines if len(g) >= 2) >= 3
+    )
+    if front:
+        extra += [c for g in headlines for c in g]
+    return extra
 
 
 def _widen_thin_containers(cards: list[_Candidate]) -> None:
@@ -506,7 +608,7 @@ def _widen_thin_containers(cards: list[_Candidate]) -> None:
         for sib in islice(c.container.itersiblings(), 8):
             if sib in starts or any(x in starts for x in sib.iterdescendants()):
                 break
-            if isinstance(sib.tag, str) and (sib.tag in _BOILERPLATE_TAGS or _in_boilerplate(sib)):
+            if isinstance(sib.tag, str) and (sib.tag in CHROME_TAGS or _in_boilerplate(sib)):
                 break
             root.append(copy.deepcopy(sib))
         if len(root) > 1:
@@ -750,19 +852,258 @@ def _card_fields(
 
 # --- next page ---------------------------------------------------------------------------------
 
+# Next/older labels, whole: "Next", "Older posts", "下一页", "Nächste Seite ›", "Следующая →".
+_NEXT_WORDS = (
+    r"下一页|下页|下一頁|下頁|后一页|後一頁|后页|後頁|较早的博文|较旧的博文|較舊的文章|较早的文章|更早的文章"
+    r"|次へ|次のページ|次ページ|次の\d+件|次"
+    r"|다음\s*페이지|다음"
+    r"|next(?:\s*page)?|older(?:\s*(?:posts|entries|articles|stories))?|more\s*posts|earlier\s*posts"
+    r"|previous\s*(?:posts|entries)"
+    r"|weiter|nächste(?:\s*seite)?|vorwärts|ältere\s*(?:beiträge|einträge|artikel)"
+    r"|suivante?|page\s*suivante|articles\s*plus\s*anciens"
+    r"|siguiente|página\s*siguiente|entradas\s*anteriores|más\s*antiguas"
+    r"|successiv[ao]|pagina\s*successiva|avanti|articoli\s*precedenti"
+    r"|próxim[oa](?:\s*página)?|seguinte|posts\s*mais\s*antigos"
+    r"|следующая(?:\s*страница)?|далее|вперёд|вперед|след\."
+    r"|następna(?:\s*strona)?|dalej|starsze\s*wpisy"
+    r"|další|následující|starší\s*příspěvky"
+    r"|επόμενη(?:\s*σελίδα)?|επόμενο"
+    r"|sonraki(?:\s*sayfa)?|ileri"
+    r"|volgende(?:\s*pagina)?|oudere\s*berichten"
+)
+_ARROWS = r"»›>→⟩〉⟫▶►❯⇒▸"
+_NEXT_TEXT = re.compile(
+    rf"^[\s{_ARROWS}<«‹]*(?:{_NEXT_WORDS})[\s{_ARROWS}.…:]*$|^\s*[{_ARROWS}]{{1,2}}\s*$", re.I
+)
+_ICON_NEXT = re.compile(
+    r"(?:chevron|angle|arrow|caret|triangle)-?(?:right|forward|next)|icon-?next|\bnext\b|right-arrow",
+    re.I,
+)
+_PREV = re.compile(r"\bprev|previous|newer|\bback\b|上一|前へ|이전|zurück|précédent", re.I)
+_MORE_TEXT = re.compile(
+    r"^(?:load\s+more|show\s+more|more\s+(?:posts|stories|articles)|加载更多|查看更多|更多文章|載入更多)\W*$",
+    re.I,
+)
+_CURRENT_CLASS = re.compile(
+    r"(?:^|[-_\s])(?:current|active|on|cur|selected|this-?page|page-?now|now)(?:$|[-_\s])", re.I
+)
+_DISABLED = re.compile(r"(?:^|[-_\s])disabled?(?:$|[-_\s])", re.I)
+_CALENDAR = re.compile(r"calendar|datepicker", re.I)
+# Query keys that count pages or items; any other key a link changes sorts or filters.
+_PAGING_KEYS = {
+    "page",
+    "paged",
+    "p",
+    "pg",
+    "pagenum",
+    "pageno",
+    "pn",
+    "start",
+    "offset",
+    "from",
+    "skip",
+    "cpage",
+}
+_PAGEN = re.compile(r"^pagen_\d+$", re.I)
+_PAGE_PATH = re.compile(
+    r"/(?:page|p)/(\d+)/?$"  # /page/3/
+    r"|[/_-]page[_-]?(\d+)(?:\.html?)?/?$"  # /page3/, -page-3.html
+    r"|/index[_-](\d+)\.s?html?$"  # index-3.html, index_3.shtml
+    r"|/[a-z]+[_-](\d{1,4})\.s?html?$"  # information_3.html, list-3.html
+    r"|/(?:index|default)(\d{1,4})\.s?html?$",  # index2.html
+    re.I,
+)
 
-def find_next(tree: etree._Element, url: str, base: str, site: SiteConfig = GENERIC) -> str | None:
+
+def _paging_key(k: str) -> bool:
+    return k.lower() in _PAGING_KEYS or bool(_PAGEN.match(k))
+
+
+def page_number_of(url: str) -> int:
+    """The page number a listing URL names (``/page/3/``, ``?page=3``, ``index_3.html``,
+    ``?PAGEN_1=3``), 1 if none. An item offset (``?start=20``) is not a page number."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return 1
+    for k, v in parse_qsl(parts.query):
+        if (
+            k.lower() in ("page", "paged", "pg", "pagenum", "pageno", "pn", "cpage")
+            or _PAGEN.match(k)
+        ) and (v.isascii() and v.isdigit()):
+            return int(v)
+    m = _PAGE_PATH.search(parts.path)
+    if m:
+        return int(next(g for g in m.groups() if g))
+    return 1
+
+
+def _counter(url: str) -> tuple[int, int]:
+    """(page number, item offset) of a listing URL, for ordering pages of one list."""
+    offset = 0
+    try:
+        query = parse_qsl(urlsplit(url).query)
+    except ValueError:
+        return 1, 0
+    for k, v in query:
+        if k.lower() in ("start", "offset", "from", "skip") and v.isascii() and v.isdigit():
+            offset = int(v)
+    return page_number_of(url), offset
+
+
+def _later(target: str, url: str) -> bool:
+    return _counter(target) > _counter(url)
+
+
+_LIST_KIND = re.compile(
+    r"(?:^|/)(?:tags?|categor(?:y|ies)|topics?|labels?|authors?|archives?|series)(?:/|$)",
+    re.I,
+)
+
+
+def _onward(target: str, url: str) -> bool:
+    """Could ``target`` be the page after ``url`` in the same list? Not the head of the list
+    again (a wrap-around, or a "next" that is a newer page), and not a move from this list
+    into a tag, category or archive listing (a docs theme's ``rel=next`` to the next
+    document). Counting down is allowed when the target names its page (Nikola's
+    ``index-2.html`` -> ``index-1.html``)."""
+    try:
+        here, there = urlsplit(url).path, urlsplit(target).path
+    except ValueError:
+        return False
+    if _LIST_KIND.search(there) and not _LIST_KIND.search(here):
+        return False
+    if _later(target, url) or _counter(target) == _counter(url) == (1, 0):
+        return True
+    return there != here and _PAGE_PATH.search(there) is not None
+
+
+_SORT_KEY = re.compile(r"sort|order|filter|view|display|layout|lang", re.I)
+
+
+def _changes_filter(target: str, url: str) -> bool:
+    """The link sorts or filters the list: it sets a sort/filter key, or changes or drops a
+    key the page's own address has (other than a page counter). Keys it only adds, such as
+    Blogger's ``updated-max``, page on."""
+    try:
+        mine = dict(parse_qsl(urlsplit(url).query))
+        theirs = dict(parse_qsl(urlsplit(target).query))
+    except ValueError:
+        return True
+    for k, v in theirs.items():
+        if _paging_key(k):
+            continue
+        if (_SORT_KEY.search(k) and mine.get(k) != v) or (k in mine and mine[k] != v):
+            return True
+    return any(k not in theirs and not _paging_key(k) for k in mine)
+
+
+def _label(a: etree._Element) -> str:
+    text = text_of(a)
+    if text:
+        return text
+    for value in (a.get("aria-label"), a.get("title"), *a.xpath(".//img/@alt")):
+        if value and value.strip():
+            return value.strip()
+    for el in a.iter():
+        if isinstance(el.tag, str) and el is not a and _ICON_NEXT.search(el.get("class") or ""):
+            return "next"
+        if el.tag in ("svg", "use") and _ICON_NEXT.search(
+            f"{el.get('class') or ''} {el.get('href') or ''} {el.get('{http://www.w3.org/1999/xlink}href') or ''}"
+        ):
+            return "next"
+    return ""
+
+
+def _near_words(a: etree._Element) -> str:
+    parent = a.getparent()
+    return classes_of(a) + " " + (classes_of(parent) if parent is not None else "")
+
+
+def _in_calendar(a: etree._Element) -> bool:
+    for node in islice(a.iterancestors(), 6):
+        if node.tag == "table" and len(node.xpath(".//td")) >= 28:
+            return True
+        if _CALENDAR.search(classes_of(node)):
+            return True
+    return False
+
+
+def _number(el: etree._Element) -> int | None:
+    text = text_of(el).strip("[]() ")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else None
+
+
+def _numbered_next(tree: etree._Element, url: str, ok: Any) -> tuple[str | None, bool]:
+    """The link after the current page of a numbered pager, and whether a pager that
+    shows its current page was found (then no link after it means the last page)."""
+    numbered: dict[Any, list[etree._Element]] = defaultdict(list)
+    for a in tree.iter("a"):
+        if _number(a) is not None:
+            for box in islice(a.iterancestors(), 3):
+                numbered[box].append(a)
+    pagers = [box for box, links in numbered.items() if len(links) >= 2]
+    # The innermost boxes: a box holding a smaller pager is that pager's wrapper.
+    pagers = [
+        b for b in pagers if not any(o is not b and b in set(o.iterancestors()) for o in pagers)
+    ]
+    seen_current = False
+    for box in pagers:
+        current = None
+        for el in box.iter():
+            if not isinstance(el.tag, str):
+                continue
+            n = _number(el)
+            if n is None or (el.tag != "a" and el.xpath(".//a")):
+                continue
+            marked = (
+                el.get("aria-current") in ("page", "true")
+                or _CURRENT_CLASS.search(el.get("class") or "")
+                or (
+                    el.getparent() is not None
+                    and _CURRENT_CLASS.search(el.getparent().get("class") or "")
+                )
+                or (
+                    el.tag != "a"
+                    and not any(x.tag == "a" for x in el.iterancestors())
+                    and el.tag in ("span", "b", "strong", "em", "li", "font", "em")
+                )
+            )
+            if marked:
+                current = n
+                break
+        if current is None:
+            current = page_number_of(url)
+        else:
+            seen_current = True
+        for a in numbered[box]:
+            if _number(a) == current + 1:
+                target = ok(a.get("href"))
+                if target and not _changes_filter(target, url):
+                    return target, seen_current
+    return None, seen_current
+
+
+def find_next(
+    tree: etree._Element,
+    url: str,
+    base: str,
+    site: SiteConfig = GENERIC,
+    card_urls: frozenset[str] = frozenset(),
+) -> str | None:
     """The listing's next (older) page, or None on the last page."""
 
     def ok(href: str | None) -> str | None:
         if not href:
             return None
         try:
-            nxt = canonical_url(href, base=base)
-        except BadURL:
+            nxt = canonical_url(href.strip(), base=base)
+        except (BadURL, ValueError):
             return None
-        if not same_site(nxt, url) or nxt == canonical_url(url):
+        if not same_site(nxt, url) or nxt == canonical_url(url) or nxt in card_urls:
             return None
+        if _ARCHIVE_PATH.match(urlsplit(nxt).path) and not _ARCHIVE_PATH.match(urlsplit(url).path):
+            return None  # a month of the archive, not the next page of this list
         return nxt
 
     if site.next_page:
@@ -771,37 +1112,41 @@ def find_next(tree: etree._Element, url: str, base: str, site: SiteConfig = GENE
             if ok(href):
                 return ok(href)
         return None
-    for href in tree.xpath("//link[contains(concat(' ', @rel, ' '), ' next ')]/@href"):
-        if ok(href):
-            return ok(href)
-    for a in tree.xpath("//a[contains(concat(' ', @rel, ' '), ' next ')]"):
-        if ok(a.get("href")):
-            return ok(a.get("href"))
-    current = page_number_of(url)
-    by_text = []
-    numbered = []
-    for a in tree.iter("a"):
-        text = text_of(a) or (a.get("aria-label") or "").strip() or (a.get("title") or "").strip()
-        href = a.get("href")
-        words = classes_of(a) + " " + classes_of(a.getparent()) if a.getparent() is not None else ""
-        if _NEXT_TEXT.match(text) or re.search(r"\bnext\b|\bolder\b|[-_]older[-_]", words):
-            target = ok(href)
-            if target and not re.search(r"\bprev", words):
-                by_text.append(target)
-        elif text.isascii() and text.isdigit() and int(text) == current + 1:  # not "²"
-            target = ok(href)
-            if target:
-                numbered.append(target)
-        elif _MORE_TEXT.match(text):
-            # "Load more" is a next page only when its link names a later page number.
-            target = ok(href)
-            if target and page_number_of(target) > current:
-                numbered.append(target)
-    for target in by_text:
-        # A "next" that goes back to an earlier page is a "next post" or a wrap-around.
-        if page_number_of(target) > current or (page_number_of(target) == 1 and current == 1):
+    for a in tree.xpath(
+        "//link[contains(concat(' ', @rel, ' '), ' next ')]"
+        " | //a[contains(concat(' ', @rel, ' '), ' next ')]"
+    ):
+        target = ok(a.get("href"))
+        if target and _onward(target, url):
             return target
-    return numbered[0] if numbered else None
+    by_text: list[str] = []
+    more: list[str] = []
+    for a in tree.iter("a"):
+        href = a.get("href")
+        if not href or _DISABLED.search(classes_of(a)) or a.get("aria-disabled") == "true":
+            continue
+        label = _label(a)
+        words = _near_words(a)
+        if _NEXT_TEXT.match(label) or re.search(
+            r"\bnext\b|\bolder\b|[-_]older[-_]|[-_]next\b", words
+        ):
+            if _PREV.search(words) or _PREV.search(label) or _in_calendar(a):
+                continue
+            target = ok(href)
+            if target and not _changes_filter(target, url):
+                by_text.append(target)
+        elif _MORE_TEXT.match(label):
+            # "Load more" is a next page only when its link names a later page.
+            target = ok(href)
+            if target and _later(target, url) and not _changes_filter(target, url):
+                more.append(target)
+    for target in by_text:
+        if _onward(target, url):
+            return target
+    numbered, _ = _numbered_next(tree, url, ok)
+    if numbered:
+        return numbered
+    return more[0] if more else None
 
 
 # --- the detector ------------------------------------------------------------------------------
@@ -835,6 +1180,8 @@ def detect_cards(
     return ListingPage(
         url=url,
         cards=cards,
-        next_url=find_next(tree, url, base, site) if cards else None,
+        next_url=find_next(tree, url, base, site, frozenset(c.url for c in cards))
+        if cards
+        else None,
         page_number=page_number_of(url),
     )

@@ -1,0 +1,65 @@
+"""Site chrome: navigation, sidebars, headers and footers, and widgets named as such.
+
+``chrome_level(el)`` is 0 for an element in the page's content and above 0 inside chrome
+(its own tag or an ancestor's, or class words such as sidebar, widget, related, footer).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipelines.pages.html import classes_of
+
+CHROME_TAGS = {"nav", "aside", "footer", "header"}
+_CHROME_CLASS = re.compile(
+    r"\b(?:side-?bar|sidebar|aside|widget|nav|navbar|navigation|menu|footer|header|masthead"
+    r"|related|recommend|hot|popular|trending|most-?read|top-?posts|recent-?posts|random"
+    r"|breadcrumbs?|pagination|pager|page-?nav|tag-?cloud|tagcloud|archive|archives"
+    r"|comments?|share|social|author-?box|bio|banner|ads?|advert|sponsor|toc|catalog|rank)\w*",
+    re.I,
+)
+# Names a theme also gives its own post list ("recent-posts" on a blog's home page, "archive"
+# on a year's list): chrome in a sidebar, the content itself inside <main>.
+_LIST_NAME = re.compile(r"^(?:recent-?posts?|archives?)\w*$", re.I)
+# Whole class words that mark the content itself ("widget Blog" on Blogger, "post-list").
+_CONTENT_WORD = re.compile(
+    r"^(?:posts?|articles?|entry|entries|cards?|items?|content|main|list|feed|hfeed|blog"
+    r"|(?:post|article|entry|blog|news)[-_](?:list|feed|items?|cards?|index|loop|posts|container)"
+    r"|(?:list|card|item|entry|post|article)[-_]\w+)$",
+    re.I,
+)
+
+
+def _in_main(node: etree._Element) -> bool:
+    return any(a.tag == "main" or a.get("role") == "main" for a in node.iterancestors())
+
+
+def _chrome_words(words: str, node: etree._Element) -> bool:
+    hits = [w for w in words.split() if _CHROME_CLASS.search(w)]
+    if not hits or any(_CONTENT_WORD.match(w) for w in words.split()):
+        return False
+    return not (all(_LIST_NAME.match(w) for w in hits) and _in_main(node))
+
+
+def chrome_level(el: etree._Element) -> int:
+    """How deep in site chrome ``el`` is: 0 in the content, 1 inside chrome."""
+    for node in [el, *el.iterancestors()]:
+        if not isinstance(node.tag, str) or node.tag in ("body", "html"):
+            continue
+        if node.tag == "main" or node.get("role") == "main":
+            # What holds the main content is a layout wrapper, whatever its class says
+            # ("main-row nav-col" around the whole page).
+            return 0
+        if node.tag in CHROME_TAGS:
+            # An <article>'s own header and footer hold its title and meta, not site chrome.
+            if node.tag in ("header", "footer") and any(
+                a.tag == "article" for a in node.iterancestors()
+            ):
+                continue
+            return 1
+        words = classes_of(node)
+        if words.strip() and _chrome_words(words, node):
+            return 1
+    return 0
