@@ -132,18 +132,41 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def leaked_lines(text: str, paragraphs: list[str]) -> int:
-    """Lines longer than 10 chars that are not truth prose.
+def _post_content(slug: str | None) -> tuple[set[str], set[str]]:
+    """(code lines, formula TeX) of a truth post: content the text keeps, never furniture."""
+    sys.path.insert(0, str(ROOT / "scripts" / "themes"))
+    try:
+        import posts as source
+    finally:
+        sys.path.pop(0)
+    code: set[str] = set()
+    tex: set[str] = set()
+    for post in source.POSTS:
+        if post.slug == slug:
+            for block in post.body:
+                if isinstance(block, source.Code):
+                    code.update(_norm(line) for line in block.code.splitlines() if line.strip())
+            tex.update(_norm(t) for t in post.formula_tex)
+    return code, tex
 
-    A line counts as prose when it is part of a truth paragraph, or when most of its tokens
-    are truth tokens (so a paragraph with a formula rendered inline is still prose).
+
+def leaked_lines(text: str, paragraphs: list[str], slug: str | None = None) -> int:
+    """Lines longer than 10 chars that are not the post's content.
+
+    A line counts as content when it is part of a truth paragraph, when most of its tokens
+    are truth tokens (so a paragraph with a formula rendered inline is still prose), or when
+    it is a line of the post's code or one of its formulas kept as TeX (``$...$``), which
+    the dataset keeps in ``text`` by contract.
     """
     truth_text = _norm(" ".join(paragraphs))
     vocab = set(tokens(truth_text))
+    code, tex = _post_content(slug)
     leaked = 0
     for line in (text or "").split("\n"):
         line = _norm(line)
-        if len(line) <= 10 or line in truth_text:
+        if len(line) <= 10 or line in truth_text or line in code:
+            continue
+        if line.strip("$ ") and _norm(line.strip("$ ")) in tex:
             continue
         toks = tokens(line)
         if toks and sum(t in vocab for t in toks) / len(toks) >= 0.5 and len(toks) >= 8:
@@ -232,7 +255,9 @@ def score(rows: list[dict[str, Any]], truth: dict[str, Any]) -> dict[str, Any]:
     out["body_f1"] = _mean(
         [token_f1(r.get("text"), "\n".join(t["paragraphs"])) for t, r in matched]
     )
-    out["leaked"] = _mean([float(leaked_lines(r.get("text"), t["paragraphs"])) for t, r in matched])
+    out["leaked"] = _mean(
+        [float(leaked_lines(r.get("text"), t["paragraphs"], t.get("slug"))) for t, r in matched]
+    )
     out["examples"] = _examples(matched, shows)
     out["missing"] = sorted(set(want) - set(by_path))
     out["extra"] = sorted(set(by_path) - set(want))
