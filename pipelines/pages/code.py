@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from pipelines.pages.html import text_of
+from pipelines.pages.html import outermost, replace_with_text, text_of
 from pipelines.pages.marks import CODE_MARK
 
 _GUTTER_XPATH = (
@@ -30,20 +30,6 @@ _GUTTER_MARKERS = re.compile(
     r"gutter|line-number|pre-numbering|lineno|hljs-ln|\blnt?\b|data-line-number"
 )
 _NUMBERS = re.compile(r"[\d\s]+")
-
-
-def _drop(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    # The tail is text after the element (in a <pre>, the rest of the line): it stays.
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def _unnamed_gutters(tree: etree._Element) -> list[etree._Element]:
@@ -71,7 +57,8 @@ def drop_gutters(tree: etree._Element, src: str) -> None:
             and el.tag not in ("html", "body")
             and _NUMBERS.fullmatch(text_of(el) or "0")
         ):
-            _drop(el)
+            # The tail is text after the gutter (in a <pre>, the rest of the line): it stays.
+            replace_with_text(el)
 
 
 def _code_tables(tree: etree._Element) -> list[etree._Element]:
@@ -104,11 +91,7 @@ def _lines_of(table: etree._Element) -> str:
 
 def tables_to_pre(tree: etree._Element) -> None:
     """Each highlighted code table (after its gutter went) to one ``<pre><code>``."""
-    tables = _code_tables(tree)
-    chosen = set(tables)
-    for table in tables:
-        if any(a in chosen for a in table.iterancestors()):
-            continue
+    for table in outermost(_code_tables(tree)):
         parent = table.getparent()
         if parent is None:
             continue
@@ -127,11 +110,7 @@ def figures_to_div(tree: etree._Element) -> None:
 
 def mark_blocks(tree: etree._Element) -> None:
     """A marker at the head of every outermost ``<pre>``: counted where it ends up."""
-    pres = tree.xpath("//body//pre")
-    chosen = set(pres)
-    for pre in pres:
-        if any(a in chosen for a in pre.iterancestors()):
-            continue
+    for pre in outermost(tree.xpath("//body//pre")):
         if not "".join(pre.itertext()).strip():
             continue
         pre.text = f"{CODE_MARK}\n" + (pre.text or "")

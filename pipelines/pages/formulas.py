@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from pipelines.pages.html import classes_of, text_of
+from pipelines.pages.html import classes_of, outermost, replace_with_text, text_of
 from pipelines.pages.marks import FORMULA_MARK
 
 _ELEMENT_XPATH = (
@@ -108,25 +108,6 @@ def _is_display(el: etree._Element, tex_source: str) -> bool:
     )
 
 
-def replace_with_text(el: etree._Element, text: str) -> None:
-    """Put ``text`` where ``el`` was (keeping its tail), removing ``el``."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail or ""
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + text + tail
-    else:
-        parent.text = (parent.text or "") + text + tail
-    parent.remove(el)
-
-
-def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
-    chosen = set(elements)
-    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
-
-
 def _written(tex: str, display: bool) -> str:
     tex = " ".join(tex.split())
     return f" {FORMULA_MARK}$${tex}$$ " if display else f" {FORMULA_MARK}${tex}$ "
@@ -145,7 +126,7 @@ def replace_formula_elements(tree: etree._Element) -> None:
     """Rendered formulas (every element form) to marker + TeX."""
     _drop_mathjax2_visuals(tree)
     found = [el for el in tree.xpath(_ELEMENT_XPATH) if not _bare_wrapper(el)]
-    for el in _outermost(found):
+    for el in outermost(found):
         if el.getparent() is None or el.tag in ("html", "body"):
             continue
         if el.tag not in ("script", "img") and el.xpath(

@@ -200,3 +200,23 @@ def page_html(page: FetchedPage) -> str:
 def parse_page(page: FetchedPage) -> etree._Element:
     """The parsed tree of a fetched page (decoded by ``page_html``)."""
     return parse_html(page_html(page))
+
+
+def outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    """``elements`` without those inside another of them (so each subtree is handled once)."""
+    chosen = set(elements)
+    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+
+
+def replace_with_text(el: etree._Element, text: str = "") -> None:
+    """Put ``text`` where ``el`` was, keeping its tail (the text after it), removing ``el``."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail or ""
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text + tail
+    else:
+        parent.text = (parent.text or "") + text + tail
+    parent.remove(el)

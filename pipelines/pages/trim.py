@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from pipelines.pages.html import text_of
+from pipelines.pages.html import outermost, replace_with_text, text_of
 
 # Class/id words (split on "-", "_", blanks) that name a piece of furniture.
 _WORDS = {
@@ -234,17 +234,7 @@ def _bylines(tree: etree._Element) -> list[etree._Element]:
 def drop_furniture(tree: etree._Element) -> None:
     """Remove furniture blocks (outermost first), keeping the text after each."""
     found = _by_class(tree) + _by_text(tree) + _header_links(tree) + _bylines(tree)
-    chosen = set(found)
-    for el in found:
-        if any(a in chosen for a in el.iterancestors()):
-            continue
-        parent = el.getparent()
-        if parent is None:
-            continue
-        if el.tail and el.tail.strip():
-            prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + el.tail
-            else:
-                parent.text = (parent.text or "") + el.tail
-        parent.remove(el)
+    for el in outermost(found):
+        if el.tail and not el.tail.strip():
+            el.tail = None  # blank text after a removed block is layout, not prose
+        replace_with_text(el)
