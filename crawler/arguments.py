@@ -12,6 +12,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.runtime import dataset_of
 from pipelines.pages.sites import SiteConfig, SiteConfigError, load_sites
+from pipelines.store import LocalDataset
 from pipelines.store.base import StorageError
 from pipelines.text.urls import BadURL, canonical_url
 
@@ -88,7 +89,7 @@ def plan_crawl(spider_args: dict[str, Any], settings: BaseSettings, sites_path: 
             f"setting LISTINGS_EXTRACTOR={extractor!r} cannot be loaded: {exc}"
         ) from None
     check_typed_settings(settings)
-    switch(settings, "LISTINGS_WARC")
+    archive = switch(settings, "LISTINGS_WARC")
     switch(settings, "LISTINGS_DISCOVER")
     from crawler.render import render_mode  # crawler.render reads ArgumentError from here
 
@@ -103,7 +104,10 @@ def plan_crawl(spider_args: dict[str, Any], settings: BaseSettings, sites_path: 
         raise ArgumentError(f"LISTINGS_SITES_FILE {str(sites_path)!r} does not exist")
     # Last, so that a wrong argument leaves nothing behind, not even an empty DATA_DIR.
     try:
-        dataset_of(settings).check_writable()
+        dataset = dataset_of(settings)
+        if archive and not isinstance(dataset, LocalDataset):
+            raise ArgumentError(f"LISTINGS_WARC=on needs a local DATA_DIR, not {dataset}")
+        dataset.check_writable()
     except StorageError as exc:
         raise ArgumentError(str(exc)) from None
     return CrawlPlan(urls, site)

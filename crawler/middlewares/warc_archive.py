@@ -58,8 +58,8 @@ class WarcArchiveMiddleware:
 
     def spider_opened(self, spider: Spider) -> None:
         runtime = CrawlRuntime.of(self.crawler)
-        if not isinstance(runtime.dataset, LocalDataset):
-            raise NotConfigured("LISTINGS_WARC needs a local DATA_DIR")
+        # The crawl's arguments refused LISTINGS_WARC=on with an object store DATA_DIR.
+        assert isinstance(runtime.dataset, LocalDataset)
         directory = Path(runtime.dataset.root) / "warc"
         finished = recover(directory)
         if finished:

@@ -250,6 +250,13 @@ def test_bad_setting_values(tmp_path: Path, setting: str, value: str, message: s
     assert not (tmp_path / "data").exists()
 
 
+def test_archiving_needs_a_local_dataset(tmp_path: Path) -> None:
+    # Refused before anything is written, not found out once the spider opens.
+    bucket = "s3://bucket/prefix?endpoint_override=127.0.0.1:9&scheme=http"
+    with pytest.raises(ArgumentError, match="LISTINGS_WARC=on needs a local DATA_DIR"):
+        plan(tmp_path, {}, DATA_DIR=bucket, LISTINGS_WARC="on")
+
+
 @pytest.mark.parametrize(
     "start_urls",
     [
