@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 import unicodedata
@@ -35,10 +33,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from scorer import ROOT, SCRAPY, report, run_command
+
 CORPUS = ROOT.parent / "shared" / "corpus" / "articles"
 PLACEHOLDER = "http://article.invalid/{source}/{id}"
-SCRAPY = Path(sys.executable).with_name("scrapy")
 
 # Han and kana are scored one character at a time, since these
 # scripts do not separate words with spaces. Hangul does, so it stays word-based.
@@ -300,26 +298,10 @@ def _date_detail(exp: datetime, ours: datetime, precision: str) -> str:
 
 
 def run_product(page: Page, timeout: int, project: Path = ROOT) -> dict[str, Any]:
+    # The command's own timeout ends it first; ours is only the last resort.
     cmd = ["timeout", str(timeout), str(SCRAPY), "article", str(page.path), "--url", page.url]
-    env = None
-    if project.resolve() != ROOT:
-        # Another checkout of the project: its packages must shadow the installed ones.
-        env = {**os.environ, "PYTHONPATH": str(project.resolve())}
-    start = time.monotonic()
-    try:
-        proc = subprocess.run(
-            cmd,
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout + 15,
-            check=False,
-        )
-        code, out, err = proc.returncode, proc.stdout, proc.stderr
-    except subprocess.TimeoutExpired as exc:
-        code, out, err = 124, "", f"timed out: {exc}"
-    seconds = time.monotonic() - start
+    ran = run_command(cmd, timeout + 15, project)
+    code, out, err, seconds = ran.code, ran.out, ran.err, ran.seconds
     record: dict[str, Any] | None = None
     if code == 0:
         try:
@@ -650,15 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         progress=None if args.quiet else lambda m: print(m, file=sys.stderr, flush=True),
         in_process=args.in_process,
     )
-    if not result["pages"]:
-        print(f"skipped: {result.get('skipped')}")
-        return 0
-    print(table(result))
-    print(f"wall time {result['wall_seconds']} s")
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), "utf-8")
-        print(f"wrote {args.json}")
-    return 0
+    return report(result, table(result) if result["pages"] else "", args.json)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import subprocess
 import sys
 import time
 import unicodedata
@@ -32,9 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+from scorer import ROOT, SCRAPY, report, run_command
+
 TRUTH_DIR = ROOT / "tests" / "fixtures" / "shared_listings"
-SCRAPY = Path(sys.executable).with_name("scrapy")
 
 # Query parameters that only track the click: the same story is linked with several values of
 # them on one page (CNN's ``hpt``, WIRED's fragment-borne ``intcid``), so they are not identity.
@@ -127,25 +125,8 @@ def load_truth(names: Iterable[str] | None = None) -> list[dict[str, Any]]:
 
 
 def run_cards(page: Path, url: str, timeout: int, project: Path = ROOT) -> dict[str, Any]:
-    cmd = [str(SCRAPY), "cards", str(page), "--url", url]
-    env = None
-    if project.resolve() != ROOT:
-        # Another checkout of the project: its packages must shadow the installed ones.
-        env = {**os.environ, "PYTHONPATH": str(project.resolve())}
-    start = time.monotonic()
-    try:
-        proc = subprocess.run(
-            cmd,
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        code, out, err = proc.returncode, proc.stdout, proc.stderr
-    except subprocess.TimeoutExpired as exc:
-        code, out, err = 124, "", f"timed out: {exc}"
+    ran = run_command([str(SCRAPY), "cards", str(page), "--url", url], timeout, project)
+    code, out, err = ran.code, ran.out, ran.err
     cards: list[dict[str, Any]] = []
     nexts: list[str] = []
     for line in out.splitlines():
@@ -164,7 +145,7 @@ def run_cards(page: Path, url: str, timeout: int, project: Path = ROOT) -> dict[
         "stderr": err[-2000:],
         "cards": cards,
         "next": nexts[0] if nexts else None,
-        "seconds": round(time.monotonic() - start, 2),
+        "seconds": round(ran.seconds, 2),
     }
 
 
@@ -354,15 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         project=args.project,
         progress=None if args.quiet else lambda m: print(m, file=sys.stderr, flush=True),
     )
-    if not result["pages"]:
-        print(f"skipped: {result.get('skipped')}")
-        return 0
-    print(table(result))
-    print(f"wall time {result['wall_seconds']} s")
-    if args.json:
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), "utf-8")
-        print(f"wrote {args.json}")
-    return 0
+    return report(result, table(result) if result["pages"] else "", args.json)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,10 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,8 +34,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pyarrow.parquet as pq
+from scorer import ROOT, run_command
 
-ROOT = Path(__file__).resolve().parents[1]
 THEMES_DIR = ROOT / "tests" / "corpus" / "themes"
 PLACEHOLDER = "http://corpus.invalid"
 TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8"}
@@ -293,34 +291,13 @@ def crawl(
             "-s",
             "LISTINGS_EXTRACT_WORKERS=0",
         ]
-        env = dict(os.environ)
-        if project.resolve() != ROOT:
-            # another checkout of the project: its packages must win over the installed ones
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project), env.get("PYTHONPATH")]))
-        t0 = time.monotonic()
-        try:
-            proc = subprocess.run(
-                cmd,
-                cwd=project,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-            status, log = proc.returncode, proc.stderr
-        except subprocess.TimeoutExpired as exc:
-            status, log = (
-                -1,
-                (exc.stderr or b"").decode(errors="replace")
-                if isinstance(exc.stderr, bytes)
-                else (exc.stderr or ""),
-            )
+        ran = run_command(cmd, timeout, project)
+        status, log, seconds = ran.code, ran.err, ran.seconds
     errors = len(re.findall(r"\] ERROR: ", log))
     return {
         "exit": status,
         "errors": errors,
-        "seconds": round(time.monotonic() - t0, 1),
+        "seconds": round(seconds, 1),
         "log_tail": log[-1500:],
     }
 
