@@ -39,9 +39,6 @@ ROOT = HERE.parent
 
 
 def _load(name: str) -> ModuleType:
-    # The scorers import their shared module (benchmarks/scorer.py) by name.
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
     spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -33,6 +33,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+# The shared scorer module sits beside this file, however this file is loaded.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scorer import ROOT, SCRAPY, report, run_command
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "articles"

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+# The shared scorer module sits beside this file, however this file is loaded.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scorer import ROOT, SCRAPY, report, run_command
 
 TRUTH_DIR = ROOT / "tests" / "fixtures" / "shared_listings"

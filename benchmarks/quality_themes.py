@@ -34,6 +34,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pyarrow.parquet as pq
+
+# The shared scorer module sits beside this file, however this file is loaded.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scorer import ROOT, run_command
 
 THEMES_DIR = ROOT / "tests" / "corpus" / "themes"
