@@ -1,9 +1,14 @@
 """The ``listings`` spider: walks listing pages, follows every card to its article.
 
 It only wires requests to the pure functions: ``detect_cards`` for HTML listing pages,
-``read_feed`` for feeds and sitemaps (a start URL may be either, and an HTML listing with no
-cards falls back to the feed it declares when ``LISTINGS_DISCOVER`` is on), and
-``ArticlePage`` items that the pipelines extract. No selectors live here.
+``read_feed`` for feeds and sitemaps (a start URL may be either), and ``ArticlePage`` items
+that the pipelines extract. No selectors live here.
+
+With ``LISTINGS_DISCOVER`` on, an HTML listing is read together with the feed it declares:
+the feed is fetched once, before the listing's articles are asked for, so that its dates,
+titles and summaries fill what the cards leave out; the posts the feed lists and the cards
+did not are crawled too, once the listing has been read to its end. A start listing with no
+cards reads its declared feed instead, or else the sitemaps its site's robots.txt names.
 """
 
 from __future__ import annotations
@@ -11,16 +16,20 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.arguments import plan_crawl, switch
+from crawler.discovery import robots_sitemaps, robots_url
 from crawler.extensions.diagnosis import no_cards_cause
 from crawler.middlewares.warc_archive import WARC_META
 from crawler.recheck import CHECK_META, gone, recheck_requests, unchanged, validators
@@ -37,7 +46,16 @@ from crawler.render import render_mode as read_render_mode
 from crawler.request_kind import KIND_META, RequestKind
 from crawler.runtime import CrawlRuntime, sites_file
 from pipelines.model import ArticlePage, CardInfo, FetchedPage, ListingHit, PageError, Stage
-from pipelines.pages.feeds import FeedError, FeedKind, declared_feeds, feed_kind, read_feed
+from pipelines.pages.extract import ExtractOptions, extract_page
+from pipelines.pages.feeds import (
+    FeedError,
+    FeedKind,
+    declared_feeds,
+    feed_kind,
+    feed_of_listing,
+    merge_cards,
+    read_feed,
+)
 from pipelines.pages.html import parse_page
 from pipelines.pages.listing import Card, detect_cards
 from pipelines.store.crawl_lock import CrawlBusy
@@ -53,6 +71,39 @@ class Source(StrEnum):
 
 
 FEEDS = (FeedKind.RSS, FeedKind.ATOM, FeedKind.JSON_FEED)
+# Extraction failures that a page built by its scripts shows before they ran.
+_SCRIPT_BUILT_FAILURES = ("main text too short", "no title")
+
+
+@dataclass
+class FeedEntry:
+    """A post a feed lists: its card, and the feed page and page number it came from."""
+
+    card: Card
+    feed_page: str
+    page: int
+
+
+@dataclass
+class Parked:
+    """An HTML listing page read, whose article requests wait for its feed."""
+
+    response: Response
+    cards: list[Card]
+    next_url: str | None
+
+
+@dataclass
+class GapFeed:
+    """A feed that an HTML listing declares, read beside it (``LISTINGS_DISCOVER``)."""
+
+    url: str
+    entries: dict[str, FeedEntry] = field(default_factory=dict)
+    pages: set[str] = field(default_factory=set)  # feed pages asked for: paging never loops
+    done: bool = False
+    waiting: list[Parked] = field(default_factory=list)
+    # Start URLs whose listing this feed is the feed of: its extra posts are crawled for them.
+    fills: set[str] = field(default_factory=set)
 
 
 class ListingsSpider(scrapy.Spider):
@@ -79,6 +130,15 @@ class ListingsSpider(scrapy.Spider):
         spider.render_mode = read_render_mode(crawler.settings)
         # Start URLs whose listing turned out to be built by a script: its pages are rendered.
         spider.rendered_starts = set()
+        # Read beside HTML listings: not where a worker of a shared crawl keeps no state.
+        spider.feeds_beside = spider.discover and not crawler.settings.get("REDIS_URL")
+        spider.gap_feeds = {}  # feed URL -> GapFeed
+        spider.start_feeds = {}  # start URL -> its GapFeed's URL, or None
+        spider.listed = set()  # article URLs asked for from a card or a feed entry
+        spider.robots_hosts = set()  # hosts whose robots.txt was asked for its sitemaps
+        spider.min_chars = crawler.settings.getint("LISTINGS_MIN_TEXT_CHARS")
+        spider.said_cannot_render = False
+        crawler.signals.connect(spider.release_stalled_feeds, signal=signals.spider_idle)
         claim_dataset(crawler)
         return spider
 
@@ -148,28 +208,207 @@ class ListingsSpider(scrapy.Spider):
         tree = parse_page(page)
         listing = detect_cards(tree, response.url, site)
         self.crawler.stats.inc_value("listings/listing_pages")
-        if not listing.cards:
-            feeds = declared_feeds(tree, response.url) if self.discover else []
-            if page_no == 1 and feeds and not response.meta.get("discovered"):
-                # A listing built in the browser, or one the detector cannot read: the feed
-                # the page declares lists the same posts.
-                self.logger.info(
-                    "No article cards on %s: reading the feed it declares, %s.",
-                    response.url,
-                    feeds[0],
-                )
-                self.crawler.stats.inc_value("listings/feeds_discovered")
-                request = self.listing_request(feeds[0], 1, response.meta["start_url"])
-                request.meta["discovered"] = True
-                yield request
+        if listing.cards:
+            feed, feed_request = self.feed_beside(response, tree)
+            if feed is not None and not feed.done:
+                # The rows now, the articles once the feed has said what the cards leave out.
+                if feed_request is not None:
+                    yield feed_request
+                yield from self.hits(response, listing.cards, Source.HTML)
+                feed.waiting.append(Parked(response, listing.cards, listing.next_url))
                 return
-            rendered = self.render_instead(response)
-            if rendered is not None:
-                yield rendered
-                return
-            self.logger.info("No article cards on %s: the listing ends here.", response.url)
-        yield from self.cards(response, listing.cards, Source.HTML)
-        yield from self.follow(response, listing.next_url)
+            yield from self.cards(response, listing.cards, Source.HTML)
+            yield from self.go_on(response, listing.next_url)
+            return
+        first = page_no == 1 and not response.meta.get("discovered")
+        feeds = declared_feeds(tree, response.url) if self.discover else []
+        if first and feeds:
+            # A listing built in the browser, or one the detector cannot read: the feed
+            # the page declares lists the same posts.
+            self.logger.info(
+                "No article cards on %s: reading the feed it declares, %s.",
+                response.url,
+                feeds[0],
+            )
+            self.crawler.stats.inc_value("listings/feeds_discovered")
+            request = self.listing_request(feeds[0], 1, response.meta["start_url"])
+            request.meta["discovered"] = True
+            yield request
+            return
+        rendered = self.render_instead(response)
+        if isinstance(rendered, scrapy.Request):
+            yield rendered
+            return
+        host = site_of(response.url)
+        if first and self.discover and host not in self.robots_hosts:
+            # No cards, no feed: the sitemaps robots.txt names, once per host.
+            self.robots_hosts.add(host)
+            yield scrapy.Request(
+                robots_url(response.url),
+                callback=self.parse_robots,
+                errback=self.on_robots_error,
+                meta={
+                    KIND_META: RequestKind.LISTING,
+                    "start_url": response.meta["start_url"],
+                    "empty_listing": response.url,
+                    "unrendered": rendered,
+                },
+            )
+            return
+        if rendered is not None:
+            yield rendered
+        self.logger.info("No article cards on %s: the listing ends here.", response.url)
+        yield from self.listing_ended(response.meta["start_url"])
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        """robots.txt of a start listing with no cards: its sitemaps become the listing."""
+        start_url = response.meta["start_url"]
+        sitemaps = robots_sitemaps(response.body, response.url)
+        if not sitemaps:
+            yield from self.no_sitemap(response.meta, "robots.txt names no sitemap of this site")
+            return
+        self.logger.info(
+            "No article cards on %s and no feed declared: reading the sitemap robots.txt "
+            "names, %s.",
+            response.meta["empty_listing"],
+            sitemaps[0],
+        )
+        self.crawler.stats.inc_value("listings/sitemaps_discovered")
+        for page_no, sitemap in enumerate(sitemaps[: self.max_pages], start=1):
+            request = self.listing_request(sitemap, page_no, start_url)
+            request.meta["discovered"] = True
+            yield request
+
+    def on_robots_error(self, failure: Failure) -> Iterator[Any]:
+        # No robots.txt is no sitemap: not an error of the crawl.
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        yield from self.no_sitemap(meta, f"no robots.txt ({_describe(failure)})")
+
+    def no_sitemap(self, meta: Mapping[str, Any], why: str) -> Iterator[Any]:
+        self.logger.info(
+            "No article cards on %s and %s: the listing ends here.", meta["empty_listing"], why
+        )
+        if meta.get("unrendered") is not None:
+            yield meta["unrendered"]
+
+    def feed_beside(self, response: Response, tree: Any) -> tuple[GapFeed | None, Any]:
+        """The feed read beside this HTML listing, and the request for it when this is its
+        first page with cards; None when discovery is off or the listing declares none."""
+        start_url = response.meta["start_url"]
+        request = None
+        if not self.feeds_beside:
+            return None, None
+        if start_url not in self.start_feeds:
+            feeds = declared_feeds(tree, response.url)
+            self.start_feeds[start_url] = feeds[0] if feeds else None
+            if feeds and feeds[0] not in self.gap_feeds:
+                self.gap_feeds[feeds[0]] = GapFeed(feeds[0])
+                self.crawler.stats.inc_value("listings/feeds_beside")
+                self.logger.info("Reading %s beside the listing %s.", feeds[0], response.url)
+                request = self.gap_feed_request(feeds[0], 1, start_url)
+                self.gap_feeds[feeds[0]].pages.add(feeds[0])
+            # Page 1 as fetched (after its redirects) is the listing the feed must belong to.
+            listing = response.url if response.meta.get("listing_page") == 1 else start_url
+            if feeds and feed_of_listing(feeds[0], listing):
+                self.gap_feeds[feeds[0]].fills.add(start_url)
+        url = self.start_feeds[start_url]
+        return (self.gap_feeds.get(url) if url else None), request
+
+    def gap_feed_request(self, url: str, page: int, start_url: str) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_gap_feed,
+            errback=self.on_gap_feed_error,
+            # Our own record says whether it was read; the listing waits for it.
+            dont_filter=True,
+            priority=10,
+            meta={
+                KIND_META: RequestKind.LISTING,
+                "gap_feed": self.start_feeds.get(start_url) or url,
+                "feed_page": page,
+                "start_url": start_url,
+            },
+        )
+
+    def parse_gap_feed(self, response: Response) -> Iterator[Any]:
+        """A page of a feed read beside an HTML listing: its entries kept, its next page
+        asked for, and at its end the listings that waited for it go on."""
+        feed = self.gap_feeds.get(response.meta["gap_feed"])
+        if feed is None or feed.done:
+            return  # a resumed crawl: its listing went on without it
+        page_no = response.meta["feed_page"]
+        page = fetched_page(response)
+        try:
+            if feed_kind(page.body, page.content_type) not in FEEDS:
+                raise FeedError("not a feed")
+            listing = read_feed(page)
+        except FeedError as exc:
+            self.logger.warning("Could not read the feed %s: %s.", response.url, exc)
+            yield from self.release(feed)
+            return
+        self.crawler.stats.inc_value("listings/feed_pages")
+        for card in listing.cards:
+            feed.entries.setdefault(card.url, FeedEntry(card, response.url, page_no))
+        nxt = listing.next_url
+        if nxt and nxt not in feed.pages and page_no < self.max_pages:
+            feed.pages.add(nxt)
+            yield self.gap_feed_request(nxt, page_no + 1, response.meta["start_url"])
+            return
+        yield from self.release(feed)
+
+    def on_gap_feed_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        self.logger.warning("Could not read the feed %s: %s.", request.url, _describe(failure))
+        feed = self.gap_feeds.get(request.meta["gap_feed"])
+        if feed is not None and not feed.done:
+            yield from self.release(feed)
+
+    def release(self, feed: GapFeed) -> Iterator[Any]:
+        """The feed is read: the listing pages that waited for it ask for their articles."""
+        feed.done = True
+        waiting, feed.waiting = feed.waiting, []
+        for parked in waiting:
+            yield from self.articles(parked.response, parked.cards)
+            yield from self.go_on(parked.response, parked.next_url)
+
+    def release_stalled_feeds(self) -> None:
+        """On idle: a feed request that never came back (refused before it was sent) lets
+        the listings waiting for it go on, without the feed."""
+        scheduled = False
+        for feed in self.gap_feeds.values():
+            if feed.done:
+                continue
+            self.logger.warning(
+                "The feed %s was not read: the listing goes on without it.", feed.url
+            )
+            for request in self.release(feed):
+                if isinstance(request, scrapy.Request):
+                    self.crawler.engine.crawl(request)
+                    scheduled = True
+        if scheduled:
+            raise DontCloseSpider
+
+    def listing_ended(self, start_url: str) -> Iterator[Any]:
+        """A start URL's HTML listing is read to its end: the posts its feed lists and its
+        cards did not are crawled now, each a ``feed`` hit."""
+        url = self.start_feeds.get(start_url)
+        feed = self.gap_feeds.get(url) if url else None
+        if feed is None or start_url not in feed.fills:
+            return
+        missing = [e for u, e in feed.entries.items() if u not in self.listed]
+        if not missing:
+            return
+        self.logger.info(
+            "%s listed in %s on no card of %s: crawling %s too.",
+            f"{len(missing)} post" + ("s" if len(missing) > 1 else ""),
+            feed.url,
+            start_url,
+            "them" if len(missing) > 1 else "it",
+        )
+        self.crawler.stats.inc_value("listings/feed_gaps", len(missing))
+        for entry in missing:
+            yield from self.hits_of(entry.feed_page, entry.page, None, [entry.card], Source.FEED)
+            yield from self.articles_of(entry.feed_page, [entry.card], {})
 
     def parse_feed(self, response: Response, page: FetchedPage, kind: FeedKind) -> Iterator[Any]:
         """A feed or a sitemap as a listing: its entries are cards, its index more pages."""
@@ -193,49 +432,88 @@ class ListingsSpider(scrapy.Spider):
             yield self.listing_request(sitemap, page_no + offset, response.meta["start_url"])
         source = Source.FEED if kind in FEEDS else Source.SITEMAP
         yield from self.cards(response, listing.cards, source)
-        yield from self.follow(response, listing.next_url)
+        yield from self.go_on(response, listing.next_url)
 
     def cards(self, response: Response, cards: list[Card], source: Source) -> Iterator[Any]:
         """A listing hit and an article request for each card of a listing page."""
+        yield from self.hits(response, cards, source)
+        yield from self.articles(response, cards)
+
+    def hits(self, response: Response, cards: list[Card], source: Source) -> Iterator[Any]:
+        page_no = response.meta["listing_page"]
+        yield from self.hits_of(response.url, page_no, response, cards, source)
+
+    @staticmethod
+    def hits_of(
+        listing_url: str, page: int, response: Response | None, cards: list[Card], source: Source
+    ) -> Iterator[ListingHit]:
+        """The listing_hits rows of cards as their listing showed them."""
         now = datetime.now(UTC)
+        warc = warc_of(response) if response is not None else {}
         for card in cards:
             yield ListingHit(
                 seen_at=now,
-                listing_url=response.url,
-                page=response.meta["listing_page"],
+                listing_url=listing_url,
+                page=page,
                 position=card.position,
                 url=card.url,
                 card_url=card.url,
                 source=str(source),
-                **warc_of(response),
+                **warc,
                 title=card.title,
                 excerpt=card.excerpt,
                 category=card.category,
                 published=card.published,
             )
+
+    def articles(self, response: Response, cards: list[Card]) -> Iterator[scrapy.Request]:
+        """The article requests of a listing page's cards, each card's gaps filled from the
+        entry of the feed read beside the listing, if it lists the post."""
+        url = self.start_feeds.get(response.meta.get("start_url", ""))
+        feed = self.gap_feeds.get(url) if url else None
+        yield from self.articles_of(response.url, cards, feed.entries if feed else {})
+
+    def articles_of(
+        self, listing_url: str, cards: list[Card], fill: Mapping[str, FeedEntry]
+    ) -> Iterator[scrapy.Request]:
+        for card in cards:
+            self.listed.add(card.url)
+            entry = fill.get(card.url)
+            if entry is not None:
+                card = merge_cards(card, entry.card)
             info = CardInfo(card.title, card.excerpt, card.published, card.category)
             yield scrapy.Request(
                 card.url,
                 callback=self.parse_article,
                 errback=self.on_error,
-                meta={KIND_META: RequestKind.ARTICLE, "listing_url": response.url, "card": info},
+                meta={KIND_META: RequestKind.ARTICLE, "listing_url": listing_url, "card": info},
             )
 
-    def follow(self, response: Response, next_url: str | None) -> Iterator[Any]:
-        """The next listing page, within ``LISTINGS_MAX_PAGES``."""
+    def go_on(self, response: Response, next_url: str | None) -> Iterator[Any]:
+        """The next listing page, within ``LISTINGS_MAX_PAGES``; or the listing's end."""
         page_no = response.meta["listing_page"]
         if next_url and page_no < self.max_pages:
             yield self.listing_request(next_url, page_no + 1, response.meta["start_url"])
-        elif next_url:
+            return
+        if next_url:
             self.logger.warning(
                 "Stopped paging at %s: LISTINGS_MAX_PAGES=%d reached.", response.url, self.max_pages
             )
+        yield from self.listing_ended(response.meta["start_url"])
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        rendered = self.render_article(response)
+        yield rendered if rendered is not None else self.article_page(response)
+
+    def article_page(self, response: Response) -> ArticlePage:
         page = fetched_page(response)
         # Every address that led here: the card's link, each redirect hop, the final URL.
-        hops = [*response.meta.get("redirect_urls", ()), response.url]
-        yield ArticlePage(
+        hops = [
+            *response.meta.get("article_hops", ()),
+            *response.meta.get("redirect_urls", ()),
+            response.url,
+        ]
+        return ArticlePage(
             url=canonical_url(page.url),
             body=page.body,
             content_type=page.content_type,
@@ -248,6 +526,54 @@ class ListingsSpider(scrapy.Spider):
             **validators(response),
         )
 
+    def render_article(self, response: Response) -> scrapy.Request | None:
+        """An article page whose HTML has no main text because its scripts build it: the same
+        page once more, through the browser, whose result decides (``LISTINGS_RENDER``)."""
+        if self.render_mode is RenderMode.NEVER or response.meta.get(RENDER_META):
+            return None
+        if not no_cards_cause(response.body, response.status).startswith(APP_CAUSE):
+            return None
+        missing = missing_renderer(self.crawler.settings)
+        if missing:
+            if not self.said_cannot_render:
+                self.said_cannot_render = True
+                self.logger.info(
+                    "No main text in %s, which looks like a JavaScript app: %s.",
+                    response.url,
+                    missing,
+                )
+            return None
+        # Only a page that the extraction would refuse for want of text: cheap here, since a
+        # page that looks like an app has little text.
+        record = extract_page(
+            self.article_page(response),
+            self.site_for(response.url),
+            ExtractOptions(min_chars=self.min_chars),
+        )
+        if not isinstance(record, PageError) or not any(
+            failure in record.error for failure in _SCRIPT_BUILT_FAILURES
+        ):
+            return None
+        self.logger.info(
+            "No main text in %s and it looks like a JavaScript app: rendering it in Chromium.",
+            response.url,
+        )
+        self.crawler.stats.inc_value("listings/render/articles")
+        return scrapy.Request(
+            response.url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            dont_filter=True,
+            meta={
+                KIND_META: RequestKind.ARTICLE,
+                "listing_url": response.meta.get("listing_url"),
+                "card": response.meta.get("card"),
+                "article_hops": response.meta.get("redirect_urls", ()),
+                RENDER_META: True,
+                RERENDER_META: True,
+            },
+        )
+
     def parse_recheck(self, response: Response) -> Iterator[Any]:
         """A stored article asked for again: 304 and 404/410 end here, a page goes on to
         extraction, where a changed text becomes a new version."""
@@ -257,11 +583,11 @@ class ListingsSpider(scrapy.Spider):
         elif response.status in (404, 410):
             yield from gone(self.crawler, check, response.status)
         else:
-            for page in self.parse_article(response):
-                page.recheck = True
-                yield page
+            page = self.article_page(response)
+            page.recheck = True
+            yield page
 
-    def on_error(self, failure: Failure) -> Iterator[PageError]:
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         status = response.status if response is not None else None
@@ -274,6 +600,8 @@ class ListingsSpider(scrapy.Spider):
             reason = f"{reason} (redirected to {request.url})"
         self.logger.info("Could not download %s: %s", url, reason)
         yield self.error(url, Stage.DOWNLOAD, reason, status)
+        if request.meta.get(KIND_META) == RequestKind.LISTING and "start_url" in request.meta:
+            yield from self.listing_ended(request.meta["start_url"])
 
     @staticmethod
     def error(url: str, stage: Stage, reason: str, status: int | None = None) -> PageError:

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from pipelines.model import FetchedPage
+from pipelines.pages.extract import merge_published
 from pipelines.pages.listing import Card
 from pipelines.text.clean import clean_excerpt, clean_title
 from pipelines.text.dates import parse_date
@@ -319,3 +320,39 @@ def declared_feeds(tree: etree._Element, url: str) -> list[str]:
         if feed and feed not in found:
             found.append(feed)
     return sorted(found, key=lambda u: "comment" in u.lower())
+
+
+def merge_cards(card: Card, entry: Card) -> Card:
+    """``card`` with the gaps it left filled from ``entry`` (the same post in a feed): what
+    the card shows wins, the entry's exact time replaces a card's bare day.
+
+    The category stays the card's: a feed's first ``<category>`` is as often a tag (Nikola,
+    Hugo), and a card's category overrules the article page's own.
+    """
+    return Card(
+        position=card.position,
+        url=card.url,
+        title=card.title or entry.title,
+        excerpt=card.excerpt or entry.excerpt,
+        published=merge_published(card.published, entry.published),
+        category=card.category,
+    )
+
+
+def _folder(url: str) -> str:
+    path = urlsplit(url).path or "/"
+    head, _, last = path.rpartition("/")
+    # "/blog" and "/blog/" are one listing; "/blog/index.html" is its folder.
+    return (head if "." in last else path).rstrip("/") + "/"
+
+
+def feed_of_listing(feed_url: str, listing_url: str) -> bool:
+    """Is ``feed_url`` the feed of the listing at ``listing_url`` (so that what it lists and
+    the cards do not is missing from the cards), not only of some wider part of the site?
+
+    It is when it lies in the listing's folder: any feed of the site for a home page,
+    ``/category/x/feed/`` for ``/category/x/``, but not the site's ``/feed/`` there.
+    """
+    if not same_site(feed_url, listing_url):
+        return False
+    return _folder(feed_url).startswith(_folder(listing_url))

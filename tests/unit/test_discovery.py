@@ -1,0 +1,92 @@
+"""Discovery beside a listing: which feed is a listing's own, how a card and a feed entry of
+the same post fill each other's gaps, and which sitemaps a robots.txt gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from crawler.discovery import robots_sitemaps, robots_url
+from pipelines.pages.feeds import feed_of_listing, merge_cards
+from pipelines.pages.listing import Card
+
+SITE = "http://blog.example"
+
+
+@pytest.mark.parametrize(
+    ("feed", "listing", "own"),
+    [
+        (f"{SITE}/feed/", f"{SITE}/", True),
+        (f"{SITE}/atom.xml", f"{SITE}/", True),
+        (f"{SITE}/?feed=rss2", f"{SITE}/?page=2", True),
+        (f"{SITE}/category/notes/feed/", f"{SITE}/category/notes/", True),
+        (f"{SITE}/category/notes/feed/", f"{SITE}/category/notes", True),
+        (f"{SITE}/blog/index.xml", f"{SITE}/blog/index.html", True),
+        # The site's feed lists more than one category's posts.
+        (f"{SITE}/feed/", f"{SITE}/category/notes/", False),
+        (f"{SITE}/category/notes-2/feed/", f"{SITE}/category/notes/", False),
+        ("http://other.example/feed/", f"{SITE}/", False),
+    ],
+)
+def test_feed_of_listing(feed: str, listing: str, own: bool) -> None:
+    assert feed_of_listing(feed, listing) is own
+
+
+DAY = datetime(2026, 1, 8, tzinfo=UTC)
+
+
+def test_a_card_keeps_what_it_shows_and_takes_dates_and_summaries_it_lacks() -> None:
+    card = Card(3, f"{SITE}/posts/1/", title="Card title", excerpt=None, published=None)
+    entry = Card(
+        1,
+        f"{SITE}/posts/1/",
+        title="Feed title",
+        excerpt="Feed summary.",
+        published=DAY + timedelta(hours=9),
+        category="Notes",
+    )
+    merged = merge_cards(card, entry)
+    assert (merged.position, merged.url, merged.title) == (3, card.url, "Card title")
+    assert merged.excerpt == "Feed summary."
+    assert merged.published == DAY + timedelta(hours=9)
+    # A feed's category is as often a tag: the article page says which it is.
+    assert merged.category is None
+    assert merge_cards(Card(1, card.url, category="Essays"), entry).category == "Essays"
+
+
+def test_a_bare_day_on_the_card_yields_to_the_feeds_time() -> None:
+    card = Card(1, f"{SITE}/p/", published=DAY)
+    exact = datetime(2026, 1, 8, 9, 30, tzinfo=timezone(timedelta(hours=8)))
+    assert merge_cards(card, Card(1, card.url, published=exact)).published == exact
+    # A card's own time wins over the feed's; a far-off date in the feed is not the same post day.
+    timed = Card(1, card.url, published=DAY + timedelta(hours=3))
+    assert merge_cards(timed, Card(1, card.url, published=exact)).published == timed.published
+    far = DAY + timedelta(days=30, hours=1)
+    assert merge_cards(card, Card(1, card.url, published=far)).published == DAY
+
+
+def test_robots_sitemaps_on_the_site_only() -> None:
+    body = (
+        b"User-agent: *\nDisallow: /private/\n"
+        b"Sitemap: /sitemap.xml\n"
+        b"sitemap: https://cdn.other.example/sitemap.xml\n"
+        b"SITEMAP: http://www.blog.example/news-sitemap.xml\n"
+        b"Sitemap: /sitemap.xml\n"
+        b"Sitemap: ftp://blog.example/s.xml\n"
+        b"# Sitemap: /commented.xml\n"
+    )
+    assert robots_sitemaps(body, f"{SITE}/robots.txt") == [
+        f"{SITE}/sitemap.xml",
+        "http://www.blog.example/news-sitemap.xml",
+    ]
+
+
+def test_robots_sitemaps_are_bounded() -> None:
+    body = b"".join(b"Sitemap: /s-%d.xml\n" % i for i in range(500))
+    assert len(robots_sitemaps(body, f"{SITE}/robots.txt", limit=20)) == 20
+    assert robots_sitemaps(b"\xff\xfe garbage \x00", f"{SITE}/robots.txt") == []
+
+
+def test_robots_url() -> None:
+    assert robots_url(f"{SITE}:8080/blog/page/2/?x=1#top") == f"{SITE}:8080/robots.txt"
