@@ -1,14 +1,20 @@
-"""The listings benchmark: one command, from a generated site to BENCHMARKS.md.
+"""The listings benchmark: one command, from the test sites to BENCHMARKS.md.
 
     python benchmarks/run.py --sizes 10000,100000
-    python benchmarks/run.py --quick            # 300 articles, a smoke check
+    python benchmarks/run.py --quick            # 300 articles in each section, a smoke check
+    python benchmarks/run.py --sections real --real-pages 100 --aliases 10
 
-For each size: generate the site once (benchmarks/work/site-N/), serve it with nginx on
-127.0.0.1, then run one after another on the same pages: the full pipeline with a worker
-pool, a bare Scrapy spider (the ceiling), the full pipeline extracting in the crawl process
-(the naive design), trafilatura's command line over the article URLs, and trafilatura's
-command line over the same pages read from disk. Raw results go to
-benchmarks/results/DATE.json, the tables to BENCHMARKS.md.
+Two sections, each served with nginx on 127.0.0.1:
+
+- real: the real article pages of ../shared/corpus/articles (read there; the served copy is
+  under benchmarks/work/real-PxA/, see realsite.py), each under ``--aliases`` URLs, behind
+  generated listing pages of ``--cards`` cards; variants full, bare and naive.
+- generated: for each size, the generated site (benchmarks/work/site-N/, gensite.py); all
+  variants: the full pipeline with a worker pool, a bare Scrapy spider (the ceiling), the full
+  pipeline extracting in the crawl process (the naive design), trafilatura's command line over
+  the article URLs, and trafilatura's command line over the same pages read from disk.
+
+Raw results go to benchmarks/results/DATE.json, the tables to BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 
 import gensite
 import measure
+import realsite
 from server import Nginx
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +46,9 @@ REPORT = REPO / "BENCHMARKS.md"
 ANALYSIS_HEADING = "## What limits the speed"
 
 VARIANTS = ("full", "bare", "naive", "trafilatura", "trafilatura-files")
+REAL_VARIANTS = ("full", "bare", "naive")
+SECTIONS = ("real", "generated")
+QUICK_REAL_PAGES = 30
 SPEED_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS": "32",
@@ -218,12 +228,14 @@ def run_variant(
     out: Path,
     time_limit: float | None,
     parallel: int,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     log = out / f"{name}.log"
     config = out / "trafilatura.cfg"
     config.write_text(TRAFILATURA_CONFIG)
-    target = _fresh(out / name)
+    # A kept DATA_DIR is written where it stays (its table links must not be moved).
+    target = _fresh(keep if keep is not None and name in ("full", "naive") else out / name)
     if name in ("full", "naive"):
         cmd = scrapy_crawl(server.url, target, 2 if name == "full" else 0)
     elif name == "bare":
@@ -273,7 +285,7 @@ def run_variant(
     result["cpu_s_per_article"] = round(m.cpu_s / done, 4) if done else None
     if "parquet_bytes" in result and done:
         result["parquet_bytes_per_article"] = round(result["parquet_bytes"] / done)
-    if name != "bare":
+    if name != "bare" and not (keep is not None and name in ("full", "naive")):
         shutil.rmtree(target, ignore_errors=True)  # the data is measured; keep the disk free
     print(
         f"    {done} articles in {m.wall_s:.1f} s: {result['articles_per_s']} /s, "
@@ -281,6 +293,8 @@ def run_variant(
         + (" (stopped at the time limit)" if m.stopped_at_time_limit else ""),
         flush=True,
     )
+    if m.returncode and not m.stopped_at_time_limit:
+        print(f"    exit status {m.returncode}: see {log}", flush=True)
     return result
 
 
@@ -328,31 +342,45 @@ LABELS = {
 
 def table(size: dict[str, Any]) -> str:
     rows = [
-        "| variant | articles out / pages | wall s | articles/s | pages/s | CPU s/article "
-        "| nginx CPU s | other load CPU s | peak RSS tree MB | peak PSS tree MB "
+        "| variant | articles out / pages | extraction errors | wall s | articles/s | pages/s "
+        "| CPU ms/article | nginx CPU s | other load CPU s | peak RSS tree MB | peak PSS tree MB "
         "| peak RSS main MB | Parquet B/article |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in size["variants"]:
         partial = r["stopped_at_time_limit"]
         note = " (partial: stopped at the time limit)" if partial else ""
-        pages = r["articles"] if partial else r["articles_expected"]
+        pages = r["articles"] + r.get("extract_errors", 0) if partial else r["articles_expected"]
         pages_per_s = round(pages / r["wall_s"], 2) if r["wall_s"] else None
+        cpu = r["cpu_s_per_article"]
+        cpu_ms = round(cpu * 1000, 1) if cpu else None
         rows.append(
             f"| {LABELS[r['variant']]}{note} | {r['articles']} / {r['articles_expected']} "
-            f"| {r['wall_s']} | {r['articles_per_s']} | {pages_per_s} | {r['cpu_s_per_article']} "
+            f"| {r.get('extract_errors', '')} "
+            f"| {r['wall_s']} | {r['articles_per_s']} | {pages_per_s} | {cpu_ms} "
             f"| {r['nginx_cpu_s']} | {r.get('other_cpu_s', 'not measured')} "
             f"| {r['peak_rss_tree_mb']} | {r['peak_pss_tree_mb']} | {r['peak_rss_main_mb']} "
             f"| {r.get('parquet_bytes_per_article', '')} |"
         )
     by = {r["variant"]: r for r in size["variants"]}
     rows.append("")
-    rows.append(
-        f"Ratios in articles/s: full/naive {_ratio(by.get('full'), by.get('naive'))}, "
-        f"full/trafilatura CLI (URLs) {_ratio(by.get('full'), by.get('trafilatura'))}, "
-        f"full/trafilatura CLI (files) {_ratio(by.get('full'), by.get('trafilatura-files'))}, "
-        f"full/bare {_ratio(by.get('full'), by.get('bare'))}."
-    )
+    ratios = [
+        f"full/naive {_ratio(by.get('full'), by.get('naive'))}",
+        f"full/bare {_ratio(by.get('full'), by.get('bare'))}",
+    ]
+    if "trafilatura" in by or "trafilatura-files" in by:
+        ratios += [
+            f"full/trafilatura CLI (URLs) {_ratio(by.get('full'), by.get('trafilatura'))}",
+            f"full/trafilatura CLI (files) {_ratio(by.get('full'), by.get('trafilatura-files'))}",
+        ]
+    rows.append("Ratios in articles/s: " + ", ".join(ratios) + ".")
+    errors = {r["variant"]: r["error_reasons"] for r in size["variants"] if r.get("error_reasons")}
+    for variant, reasons in errors.items():
+        rows.append(
+            f"Extraction errors ({variant}): "
+            + "; ".join(f"{n} × {reason}" for reason, n in reasons.items())
+            + "."
+        )
     if size.get("trafilatura_parallel"):
         tp = size["trafilatura_parallel"]
         rows.append(
@@ -362,11 +390,48 @@ def table(size: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def write_report(results: dict[str, Any], command: str, earlier: list[dict[str, Any]]) -> None:
+def _where(run: dict[str, Any]) -> str:
+    m = run["machine"]
+    where = f"commit {m['commit']}" if m.get("commit") else "commit not recorded"
+    if m.get("uncommitted_product_files"):
+        where += " plus uncommitted changes to " + ", ".join(m["uncommitted_product_files"])
+    load = m.get("load_average_at_start")
+    return (
+        f"Run {run['date']} ({where}"
+        + (f"; load average at start {load}" if load else "")
+        + f"): `{run['command']}`"
+        + (f"\n\n{run['note']}" if run.get("note") else "")
+    )
+
+
+def real_heading(entry: dict[str, Any]) -> str:
+    site = entry["site"]
+    return (
+        f"## Real pages: {site['pages']} pages × {site['aliases']} URLs "
+        f"({site['articles']:,} articles)"
+    )
+
+
+def real_description(entry: dict[str, Any]) -> str:
+    site = entry["site"]
+    skipped = ", ".join(f"{n} {reason}" for reason, n in site.get("skipped", {}).items() if n)
+    sources = ", ".join(f"{k} {v}" for k, v in site.get("sources", {}).items())
+    return (
+        f"{site['pages']} real article pages of `../shared/corpus/articles` ({sources}; "
+        f"median {site.get('median_page_kb', '?')} KB of HTML; left out: {skipped or 'none'}), "
+        f"each served under {site['aliases']} URLs, behind {site['listing_pages']} generated "
+        f"listing pages of {site['cards']} cards (plain HTML, a next link), "
+        "with no charset in the headers (each page declares its own)."
+    )
+
+
+def write_report(
+    results: dict[str, Any], command: str, earlier: list[dict[str, Any]], report: Path = REPORT
+) -> None:
     m = results["machine"]
     keep = ""
-    if REPORT.exists():
-        old = REPORT.read_text()
+    if report.exists():
+        old = report.read_text()
         if ANALYSIS_HEADING in old:
             keep = old[old.index(ANALYSIS_HEADING) :]
     parts = [
@@ -379,20 +444,24 @@ def write_report(results: dict[str, Any], command: str, earlier: list[dict[str, 
         "",
         "Entry point (each table below gives the exact command of its run):",
         "",
-        "    python benchmarks/run.py --sizes 10000,100000    # --quick: 300 articles",
+        "    python benchmarks/run.py --sizes 10000,100000    # --quick: 300 articles a section",
         "",
-        "The site is generated by `benchmarks/gensite.py` (fixed seed): article pages of "
+        "Two sections. **Real pages**: the real article pages of `../shared/corpus/articles` "
+        "(`benchmarks/realsite.py`), each under several URLs, behind generated listing pages; "
+        "variants full, bare and naive. **Generated pages**: the site generated by "
+        "`benchmarks/gensite.py` (fixed seed): article pages of "
         "50-200 KB (median about 100 KB: head full of meta/link/script tags, inline CSS and "
         "JS, menus, sidebar widgets, a long comments section, footer; 1-8 KB of Chinese or "
         "English prose with code blocks and formulas), listing pages of 10-20 cards with "
-        "numbered pagination. nginx serves it on 127.0.0.1 (1 worker, sendfile, no access "
+        "numbered pagination. nginx serves both on 127.0.0.1 (1 worker, sendfile, no access "
         "log). The crawls use `"
         + " ".join(f"-s {k}={v}" for k, v in SPEED_SETTINGS.items())
         + "`; trafilatura runs with `--fast --no-comments` (the options the pipeline uses) and a "
         "config with `SLEEP_TIME = 0` and `SSRF_PROTECTION = off` (it refuses 127.0.0.1 and "
         "waits 5 s between requests to one host otherwise).",
         "",
-        "Columns: articles/s is article pages done / wall time; CPU s/article is user+system "
+        "Columns: articles/s is rows of `articles` (bare: article pages fetched) / wall time; "
+        "extraction errors are rows of `errors`; CPU ms/article is user+system "
         "time of the whole process tree (getrusage of children) / articles, nginx excluded "
         "(its CPU is the next column); peak RSS tree sums RSS over the process tree, sampled "
         "every 0.5 s (PSS counts pages shared by forked workers once); Parquet B/article is "
@@ -402,33 +471,25 @@ def write_report(results: dict[str, Any], command: str, earlier: list[dict[str, 
         "and kernel work (part of it the loopback traffic of the run itself).",
         "",
     ]
-    for run in [*earlier, results]:
+    runs = [*earlier, results]
+    for run in runs:
+        for entry in run.get("real", []):
+            parts += [real_heading(entry), "", real_description(entry), "", _where(run), ""]
+            parts += [table(entry), ""]
+    for run in runs:
         for size in run["sizes"]:
-            m = run["machine"]
-            where = f"commit {m['commit']}" if m.get("commit") else "commit not recorded"
-            if m.get("uncommitted_product_files"):
-                where += " plus uncommitted changes to " + ", ".join(m["uncommitted_product_files"])
-            load = m.get("load_average_at_start")
-            parts += [
-                f"## {size['articles']:,} articles",
-                "",
-                f"Run {run['date']} ({where}"
-                + (f"; load average at start {load}" if load else "")
-                + f"): `{run['command']}`"
-                + (f"\n\n{run['note']}" if run.get("note") else ""),
-                "",
-                table(size),
-                "",
-            ]
-    files = ", ".join(f"`benchmarks/results/{r['file']}`" for r in [*earlier, results])
+            parts += [f"## Generated pages: {size['articles']:,} articles", "", _where(run), ""]
+            parts += [table(size), ""]
+    files = ", ".join(f"`benchmarks/results/{r['file']}`" for r in runs)
     parts.append(
-        f"Raw results: {files}. Targets: full ≥ 1.8× naive; "
-        "full ≥ trafilatura CLI; peak RSS at 100,000 ≤ 1.2× the peak at 10,000 and < 600 MB."
+        f"Raw results: {files}. Targets: real pages: full ≥ 1.8× naive, CPU ≤ 22 ms per "
+        "article, full ≥ 0.4× bare; generated pages: full ≥ 2.5× naive, ≥ 110 articles/s; "
+        "peak RSS tree at 100,000 ≤ 550 MB and ≤ 1.1× the peak at 10,000."
     )
     parts.append("")
     if keep:
         parts.append(keep.rstrip() + "\n")
-    REPORT.write_text("\n".join(parts))
+    report.write_text("\n".join(parts))
 
 
 def parse_limits(text: str) -> dict[str, float]:
@@ -499,65 +560,51 @@ def summarize_profile(collapsed: Path, top: int = 25) -> str:
 # --- main ------------------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", default="10000,100000", help="article counts, comma-separated")
-    ap.add_argument("--quick", action="store_true", help="one small site of 300 articles")
-    ap.add_argument("--variants", default=",".join(VARIANTS), help="which runs, in order")
-    ap.add_argument(
-        "--time-limit",
-        default="",
-        help="seconds after which a run is stopped (SIGINT) and reported as partial;\n"
-        "one number for all, or per variant: full=1500,bare=600,900",
-    )
-    ap.add_argument(
-        "--include",
-        action="append",
-        default=[],
-        type=Path,
-        help="earlier results JSON whose sizes the report shows too",
-    )
-    ap.add_argument(
-        "--profile",
-        type=int,
-        default=0,
-        metavar="PAGES",
-        help="instead of the runs: py-spy profiles of the full pipeline over PAGES listing\n"
-        "pages of the first size (benchmarks/results/profile.svg and profile.txt)",
-    )
-    ap.add_argument("--parallel-tries", default="2,3,4,6,8", help="trafilatura --parallel values")
-    ap.add_argument(
-        "--report-only",
-        action="store_true",
-        help="no runs: rebuild BENCHMARKS.md from the --include files (the last one leads)",
-    )
-    ap.add_argument("--no-report", action="store_true", help="do not rewrite BENCHMARKS.md")
-    args = ap.parse_args(argv)
+def run_real(
+    args: argparse.Namespace,
+    variants: list[str],
+    limits: dict[str, float],
+    results: dict,
+    name: str,
+) -> None:
+    """The real-pages section: build (or reuse) the site, serve it, run the variants."""
+    pages_wanted = QUICK_REAL_PAGES if args.quick and not args.real_pages else args.real_pages
+    sources = [x for x in args.real_sources.split(",") if x] or None
+    pages, skipped = realsite.select(args.corpus, pages_wanted, sources)
+    if not pages:
+        print(f"real pages: no usable page under {args.corpus}; section skipped", flush=True)
+        return
+    site = WORK / f"real-{len(pages)}x{args.aliases}"
+    print(f"real pages: {len(pages)} pages × {args.aliases} URLs: {site}", flush=True)
+    info = realsite.build(site, pages, skipped, args.aliases, args.cards)
+    print(f"  {json.dumps(info, ensure_ascii=False)}", flush=True)
+    wanted = [v for v in variants if v in REAL_VARIANTS]
+    left = [v for v in variants if v not in REAL_VARIANTS]
+    if left:
+        print(f"  not run on real pages: {', '.join(left)}", flush=True)
+    out = WORK / f"run-real-{len(pages)}x{args.aliases}"
+    out.mkdir(parents=True, exist_ok=True)
+    entry: dict[str, Any] = {"section": "real", "site": info, "variants": []}
+    results["real"].append(entry)
+    n = int(info["articles"])
+    server = Nginx(site, out / "nginx", charset=None, locations=realsite.NGINX_LOCATIONS)
+    with server:
+        print(f"  nginx on {server.url}", flush=True)
+        for v in wanted:
+            limit = limits.get(v, limits.get(""))
+            keep = args.keep_data / f"real-{v}" if args.keep_data else None
+            entry["variants"].append(run_variant(v, n, site, server, out, limit, 2, keep))
+            (RESULTS / name).write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
-    sizes = [300] if args.quick else [int(s) for s in args.sizes.split(",") if s]
-    variants = [v for v in args.variants.split(",") if v]
-    for v in variants:
-        if v not in VARIANTS:
-            ap.error(f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
-    limits = parse_limits(args.time_limit)
-    if args.profile:
-        return profile(sizes[0], args.profile)
-    if args.report_only:
-        runs = [json.loads(f.read_text()) for f in args.include]
-        write_report(runs[-1], runs[-1]["command"], runs[:-1])
-        return 0
-    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    now = datetime.now(UTC)
-    results: dict[str, Any] = {
-        "date": now.strftime("%Y-%m-%d %H:%M UTC"),
-        "command": command,
-        "machine": machine(),
-        "settings": SPEED_SETTINGS,
-        "sizes": [],
-    }
-    name = ("quick-" if args.quick else "") + now.strftime("%Y-%m-%d-%H%M") + ".json"
-    results["file"] = name
-    RESULTS.mkdir(parents=True, exist_ok=True)
+
+def run_generated(
+    args: argparse.Namespace,
+    sizes: list[int],
+    variants: list[str],
+    limits: dict[str, float],
+    results: dict,
+    name: str,
+) -> None:
     for n in sizes:
         site = WORK / f"site-{n}"
         print(f"site of {n} articles: {site}", flush=True)
@@ -577,12 +624,118 @@ def main(argv: list[str] | None = None) -> int:
             for v in variants:
                 p = (os.cpu_count() or 2) if v == "trafilatura-files" else parallel
                 limit = limits.get(v, limits.get(""))
-                entry["variants"].append(run_variant(v, n, site, server, out, limit, p))
+                keep = args.keep_data / f"generated-{n}-{v}" if args.keep_data else None
+                entry["variants"].append(run_variant(v, n, site, server, out, limit, p, keep))
                 (RESULTS / name).write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help="which sections, in order: real (corpus pages), generated (gensite.py)",
+    )
+    ap.add_argument("--sizes", default="10000,100000", help="generated: article counts")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"generated: one site of 300 articles; real: {QUICK_REAL_PAGES} pages (unless "
+        "--real-pages)",
+    )
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="which runs, in order")
+    ap.add_argument(
+        "--real-pages",
+        type=int,
+        default=0,
+        metavar="N",
+        help="real: at most N corpus pages, taken in turn from each source (0: every usable)",
+    )
+    ap.add_argument("--aliases", type=int, default=10, help="real: URLs per page")
+    ap.add_argument("--cards", type=int, default=20, help="real: cards per listing page")
+    ap.add_argument("--real-sources", default="", help="real: only these corpus sources")
+    ap.add_argument("--corpus", type=Path, default=realsite.CORPUS, help="real: the corpus")
+    ap.add_argument(
+        "--time-limit",
+        default="",
+        help="seconds after which a run is stopped (SIGINT) and reported as partial;\n"
+        "one number for all, or per variant: full=1500,bare=600,900",
+    )
+    ap.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        type=Path,
+        help="earlier results JSON whose sections the report shows too",
+    )
+    ap.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="PAGES",
+        help="instead of the runs: py-spy profiles of the full pipeline over PAGES listing\n"
+        "pages of the first size (benchmarks/results/profile.svg and profile.txt)",
+    )
+    ap.add_argument("--parallel-tries", default="2,3,4,6,8", help="trafilatura --parallel values")
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="no runs: rebuild BENCHMARKS.md from the --include files (the last one leads)",
+    )
+    ap.add_argument("--no-report", action="store_true", help="do not rewrite BENCHMARKS.md")
+    ap.add_argument(
+        "--keep-data",
+        type=Path,
+        metavar="DIR",
+        help="keep the DATA_DIR of full and naive as DIR/real-full, DIR/generated-N-naive, …\n"
+        "(compare two runs' rows with benchmarks/rows.py)",
+    )
+    ap.add_argument(
+        "--report", type=Path, default=REPORT, help="the report to write (default BENCHMARKS.md)"
+    )
+    args = ap.parse_args(argv)
+
+    sizes = [300] if args.quick else [int(s) for s in args.sizes.split(",") if s]
+    variants = [v for v in args.variants.split(",") if v]
+    for v in variants:
+        if v not in VARIANTS:
+            ap.error(f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
+    sections = [x for x in args.sections.split(",") if x]
+    for x in sections:
+        if x not in SECTIONS:
+            ap.error(f"unknown section {x!r}; choose from {', '.join(SECTIONS)}")
+    limits = parse_limits(args.time_limit)
+    if args.keep_data:
+        args.keep_data = args.keep_data.resolve()
+    if args.profile:
+        return profile(sizes[0], args.profile)
+    if args.report_only:
+        runs = [json.loads(f.read_text()) for f in args.include]
+        write_report(runs[-1], runs[-1]["command"], runs[:-1], args.report)
+        return 0
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    now = datetime.now(UTC)
+    results: dict[str, Any] = {
+        "date": now.strftime("%Y-%m-%d %H:%M UTC"),
+        "command": command,
+        "machine": machine(),
+        "settings": SPEED_SETTINGS,
+        "real": [],
+        "sizes": [],
+    }
+    name = ("quick-" if args.quick else "") + now.strftime("%Y-%m-%d-%H%M") + ".json"
+    results["file"] = name
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for section in sections:
+        if section == "real":
+            run_real(args, variants, limits, results, name)
+        else:
+            run_generated(args, sizes, variants, limits, results, name)
+    (RESULTS / name).write_text(json.dumps(results, indent=1, ensure_ascii=False))
     if not args.no_report:
         earlier = [json.loads(f.read_text()) for f in args.include]
-        write_report(results, command, earlier)
-    print(f"results: {RESULTS / name}" + ("" if args.no_report else f", report: {REPORT}"))
+        write_report(results, command, earlier, args.report)
+    print(f"results: {RESULTS / name}" + ("" if args.no_report else f", report: {args.report}"))
     return 0
 
 

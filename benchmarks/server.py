@@ -1,4 +1,9 @@
-"""nginx (Debian's package) serving a generated site on 127.0.0.1, in the foreground."""
+"""nginx (Debian's package) serving a site on 127.0.0.1, in the foreground.
+
+The generated site is UTF-8 and says so in its headers; the real-pages site is served with
+no charset (each page declares its own, as ``scrapy article PAGE`` reads it) and with
+extra ``location`` blocks for its URL aliases.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +25,7 @@ events {{ worker_connections 1024; }}
 http {{
     types {{ text/html html; text/plain txt; }}
     default_type application/octet-stream;
-    charset utf-8;
-    access_log off;
+{charset}    access_log off;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
@@ -35,7 +39,7 @@ http {{
         root {root};
         index index.html;
         error_page 404 /404.html;
-    }}
+{locations}    }}
 }}
 """
 
@@ -65,8 +69,17 @@ def free_port() -> int:
 
 
 class Nginx:
-    def __init__(self, root: Path, work: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        work: Path,
+        port: int | None = None,
+        charset: str | None = "utf-8",
+        locations: str = "",
+    ) -> None:
         self.root = root.resolve()
+        self.charset = charset
+        self.locations = locations
         self.work = work.resolve()
         self.port = port or free_port()
         self.proc: subprocess.Popen[bytes] | None = None
@@ -80,7 +93,16 @@ class Nginx:
         (self.work / "tmp").mkdir(parents=True, exist_ok=True)
         conf = self.work / "nginx.conf"
         user = "user root;" if os.geteuid() == 0 else ""
-        conf.write_text(CONFIG.format(user=user, work=self.work, port=self.port, root=self.root))
+        conf.write_text(
+            CONFIG.format(
+                user=user,
+                work=self.work,
+                port=self.port,
+                root=self.root,
+                charset=f"    charset {self.charset};\n" if self.charset else "",
+                locations=self.locations,
+            )
+        )
         self.proc = subprocess.Popen(
             [binary, "-c", str(conf), "-p", str(self.work), "-e", str(self.work / "error.log")],
             stdin=subprocess.DEVNULL,
