@@ -24,7 +24,12 @@ from pipelines.pages import metadata
 from pipelines.pages.code import prepare_code
 from pipelines.pages.formulas import replace_formulas
 from pipelines.pages.html import parse_html, text_of
-from pipelines.pages.judgement import declares_article, shown_in_text, weighted_length
+from pipelines.pages.judgement import (
+    declares_article,
+    paragraph_prose,
+    shown_in_text,
+    weighted_length,
+)
 from pipelines.pages.marks import CODE_MARK, FORMULA_MARK, take_marks  # noqa: F401 (re-exported)
 from pipelines.pages.metadata import json_ld
 from pipelines.pages.sites import GENERIC, SiteConfig, select
@@ -129,6 +134,26 @@ def _short_texts(body: etree._Element, limit: int) -> list[tuple[str, Any]]:
     ]
 
 
+class _ProseBefore:
+    """Long paragraphs of a page by position, to tell a section that closes the article
+    from a label above it."""
+
+    def __init__(self, body: etree._Element) -> None:
+        self.order = {el: i for i, el in enumerate(body.iter())}
+        self.paragraphs = [
+            (self.order[p], n) for p in body.iter("p") if (n := len(text_of(p))) >= 80
+        ]
+
+    def _within(self, els: list[etree._Element]) -> int:
+        spans = [(self.order[e], self.order[e] + sum(1 for _ in e.iter()) - 1) for e in els]
+        return sum(n for pos, n in self.paragraphs if any(a <= pos <= b for a, b in spans))
+
+    def ends_here(self, heading: etree._Element, after: list[etree._Element]) -> bool:
+        start = self.order.get(heading, 0)
+        before = sum(n for pos, n in self.paragraphs if pos < start)
+        return before > 0 and before >= self._within(after)
+
+
 def _cut_tails(tree: etree._Element) -> None:
     """Drop related-posts and comment sections that share a container with the text, bare
     counters (claps, likes) and label lines ("Tags: …") made only of links."""
@@ -136,6 +161,7 @@ def _cut_tails(tree: etree._Element) -> None:
     if body is None:
         return
     doomed: list[etree._Element] = []
+    prose: _ProseBefore | None = None
     for text, node in _short_texts(body, 100):
         # The cheap test on the text first; the element only for the few that pass.
         tail = len(text) <= 40 and _TAIL_HEADING.match(text)
@@ -155,8 +181,12 @@ def _cut_tails(tree: etree._Element) -> None:
             ):
                 el = el.getparent()
             if el.tag in _TAIL_OWNERS and len(el) <= 3:
-                doomed.append(el)
-                doomed.extend(el.itersiblings())
+                prose = prose or _ProseBefore(body)
+                after = list(el.itersiblings())
+                # A tail follows the article: a "comments" counter above the story is not one.
+                if prose.ends_here(el, after):
+                    doomed.append(el)
+                    doomed.extend(after)
         elif counter and el.tag in ("p", "div") and text_of(el) == text:
             doomed.append(el)
         elif label and el.tag in ("div", "p", "li", "span"):
@@ -307,8 +337,10 @@ def judge(
     # whose <head> and heading were lost still is one (its title stays empty).
     if not title and weighted_length(text) < max(3 * min_chars, UNTITLED_MIN_CHARS):
         return "no title"
-    if weighted_length(text) < min_chars:
-        return f"main text too short ({len(text)} characters, at least {min_chars} needed)"
+    # A page that declares itself an article may be a short news item or a video caption.
+    least = min_chars // 2 if declared else min_chars
+    if weighted_length(text) < least:
+        return f"main text too short ({len(text)} characters, at least {least} needed)"
     if listed.cards < 3:
         return None
     cards, chars = (
@@ -320,6 +352,16 @@ def judge(
             return None
         return f"a listing page ({cards} article cards), not an article"
     return None
+
+
+# Below this many weighted characters the fast pass is often a teaser, a notice or a menu.
+_FULL_PASS_BELOW = 1000
+
+
+def needs_full_pass(length: int, prose: int, min_chars: int) -> bool:
+    """Whether trafilatura's full pass (with its fallbacks) should look again: the fast
+    text is short, or far below the prose the page's paragraphs hold."""
+    return length < max(min_chars, _FULL_PASS_BELOW) or length < 0.7 * prose
 
 
 def content_hash(text: str) -> str:
@@ -362,6 +404,8 @@ def extract_article(
     published = known.get("published") or metadata.published(tree, ld, site.tz)
     tags = metadata.tags(tree, ld, category)
     declared = declares_article(tree, ld)
+    prose = paragraph_prose(tree)
+    modified = metadata.modified(tree, ld, site.tz)
 
     def extracted(tree: etree._Element, fast: bool) -> tuple[str, int, int, Any]:
         raw, code, formulas = take_marks(main_text(prepare_tree(tree, html), url, site.body, fast))
@@ -375,13 +419,14 @@ def extract_article(
         )
 
     text, code_blocks, formulas, cleaned = extracted(tree, True)
-    if weighted_length(text) < min_chars and not site.body:
-        # The fast pass may pick a teaser or a notice; the full one, with its fallbacks,
-        # looks further before the page is called too short.
-        retry = extracted(parse_html(html), False)
-        if len(retry[0]) > len(text):
-            text, code_blocks, formulas, cleaned = retry
     reason = judge(title, text, head_title, min_chars, listed, declared)
+    if not site.body and needs_full_pass(weighted_length(text), prose, min_chars):
+        retry = extracted(parse_html(html), False)
+        retry_reason = judge(title, retry[0], head_title, min_chars, listed, declared)
+        # Longer is better unless it is the related-stories block that made it longer.
+        if len(retry[0]) > len(text) and (retry_reason is None or reason is not None):
+            text, code_blocks, formulas, cleaned = retry
+            reason = retry_reason
     if reason:
         return NotAnArticle(canon, reason)
     language = detect_language(text)
@@ -398,5 +443,5 @@ def extract_article(
         code_blocks=code_blocks + cleaned.code_placeholders,
         formulas=formulas + cleaned.formula_placeholders,
         content_hash=content_hash(text),
-        modified=metadata.modified(tree, ld, site.tz),
+        modified=modified,
     )

@@ -78,3 +78,51 @@ def test_declares_article() -> None:
 def test_cards_outside_the_text_do_not_count() -> None:
     cards = [("Other headline one", "x"), ("Other headline two", ""), ("In the text", "")]
     assert shown_in_text(cards, "Story.\nIn the text\nMore story.") == (1, len("In the text"))
+
+
+def test_short_item_that_declares_itself_an_article_is_kept() -> None:
+    caption = "The captain explains on video how the final over was planned and bowled."
+    html = (
+        '<html><head><title>Final over</title><meta property="og:type" content="article">'
+        f"</head><body><article><h1>Final over</h1><p>{caption} {caption}</p></article>"
+        "</body></html>"
+    )
+    assert 100 <= len(caption) * 2 + 1 < 200
+    assert isinstance(extract_article("https://news.example/video/over/", html), ArticleRecord)
+    undeclared = html.replace('<meta property="og:type" content="article">', "")
+    record = extract_article("https://news.example/video/over/", undeclared)
+    assert isinstance(record, NotAnArticle) and "too short" in record.reason
+
+
+def test_comment_counter_above_the_story_does_not_cut_it() -> None:
+    html = (
+        "<html><head><title>Bridge to be rebuilt</title></head><body>"
+        '<nav><a href="/">Home</a><a href="/news/">News</a><a href="/sport/">Sport</a></nav>'
+        '<div class="wrap"><div class="count"><a href="#c"></a><div class="label">comments</div>'
+        f"</div><h1>Bridge to be rebuilt</h1><div>{STORY}</div></div></body></html>"
+    )
+    record = extract_article("https://news.example/local/bridge/", html)
+    assert isinstance(record, ArticleRecord), record
+    assert record.text.count("Paragraph") == 5
+
+
+def test_comments_heading_after_the_story_still_ends_it() -> None:
+    html = (
+        "<html><head><title>Bridge to be rebuilt</title></head><body><div class='post'>"
+        f"<h1>Bridge to be rebuilt</h1>{STORY}<h3>Comments</h3>"
+        "<div><p>Reader one wrote a long comment about how the bridge should have been"
+        " rebuilt years ago, and that the council is late as always with these works.</p></div>"
+        "</div></body></html>"
+    )
+    record = extract_article("https://news.example/local/bridge/", html)
+    assert isinstance(record, ArticleRecord), record
+    assert "Reader one" not in record.text
+
+
+def test_full_pass_only_for_short_or_thin_text() -> None:
+    from pipelines.pages.article import needs_full_pass
+
+    assert needs_full_pass(150, 0, 200)
+    assert needs_full_pass(900, 0, 200)
+    assert needs_full_pass(3000, 6000, 200)
+    assert not needs_full_pass(3000, 3500, 200)
