@@ -48,7 +48,7 @@ _AUTHOR_LABEL = re.compile(
 _AUTHOR_CLASS = re.compile(r"author|byline|nickname|writer|user-?name|post-?user|poster", re.I)
 _AUTHOR_JUNK = re.compile(
     r"^(?:by|posted\s+by|written\s+by|(?:本文|文章)?作者|(?:post\s+)?author|文|由)\s*[:：/]?\s*|\s*(?:發表於|发表于|粉丝.*|关注.*"
-    r"|编辑于.*|posted.*|on\s+\w+\s+\d.*)$",
+    r"|编辑于.*|posted.*|on\s+\w+\s+\d.*|\s*(?:阅读|评论|閱讀|評論)\s*[（(]\d+.*|\s+(?:分享|编辑)$)$",
     re.I,
 )
 _CATEGORY_LABEL = re.compile(
@@ -183,7 +183,7 @@ def title(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str |
 _NOT_A_NAME = re.compile(
     r"^(?:标签|標籤|分类|分類|tags?|categor(?:y|ies)|admin|administrator|unknown|undefined|null"
     r"|none|anonymous|guest|staff|editor|author|作者|编辑|by|profile|print|share|follow|e-?mail"
-    r"|twitter|facebook|linkedin|subscribe|menu|home|more)$",
+    r"|twitter|facebook|linkedin|subscribe|menu|home|more|follow(?:\s+author)?|该作者文章)$",
     re.I,
 )
 
@@ -333,6 +333,30 @@ def _shown_in_content(tree: etree._Element, name: str) -> bool:
     return False
 
 
+# A Chinese news credit: "记者 王建宏 张文攀", "河南商报记者马俊峰/文", "（记者 格桑边觉）",
+# "新京报记者 彭冲 山东冠县报道" (the last word before 报道 is a place).
+_HAN_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?"
+_REPORTER = re.compile(
+    rf"记者[\s:：]*({_HAN_NAME}(?:[\s、，,]+{_HAN_NAME})*)(?=$|[\s/）)】\]]|(报道|摄|通讯员))"
+)
+
+
+def _reporter_credit(tree: etree._Element) -> str | None:
+    """The reporters a Chinese news story credits in its text."""
+    for node in tree.xpath("//body//text()[contains(., '记者')]")[:20]:
+        el = node.getparent()
+        if el is None or el.tag in ("script", "style", "title", "a") or in_furniture(el):
+            continue
+        m = _REPORTER.search(" ".join(str(node).split()))
+        if not m:
+            continue
+        names = re.split(r"[\s、，,]+", m.group(1))
+        if m.group(2) == "报道" and len(names) > 1:
+            names = names[:-1]
+        return _joined(names)
+    return None
+
+
 @total("author", lambda: None)
 def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str | None:
     """The post's author. JSON-LD and visible microdata speak for the article; a sure
@@ -364,6 +388,9 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
     shown, sure = _visible_byline(tree)
     if shown and sure:
         return shown
+    reporters = _reporter_credit(tree)
+    if reporters:
+        return reporters
     for source in ("og", "dc", "meta", "microdata", "jsonld-org"):
         names = by_source.get(source, [])[:1] if source == "meta" else by_source.get(source, [])
         name = _joined([n for n in names if n.casefold() not in site_names])

@@ -141,3 +141,20 @@ def test_field_readers_are_total() -> None:
         metadata.author(tree)
         metadata.published(tree, None, UTC)
         metadata.tags(tree, None, metadata.category(tree))
+
+
+def test_chinese_reporter_credit_is_the_author() -> None:
+    cases = {
+        "<p>顶端新闻·河南商报记者马俊峰/文受访者供图</p>": "马俊峰",
+        "<p>光明日报记者 王建宏 张文攀</p>": "王建宏, 张文攀",
+        "<p>新京报记者 彭冲 山东冠县报道</p>": "彭冲",
+        "<p>据新华社拉萨电（记者 格桑边觉）记者近日从西藏自治区农业农村厅了解到</p>": "格桑边觉",
+    }
+    for credit, name in cases.items():
+        tree = parse_html(
+            f"<html><head><title>新闻</title></head><body><article><h1>新闻</h1>{credit}"
+            "<p>他对记者说，今年的收成比去年好。</p></article></body></html>"
+        )
+        assert metadata.author(tree) == name, credit
+    tree = parse_html("<html><body><p>他对记者说，今年的收成比去年好。接受记者采访时说，好。</p>")
+    assert metadata.author(tree) is None
