@@ -315,9 +315,14 @@ _TAXONOMY_LINK = re.compile(
 _PROSE_BLOCKS = {"p", "li", "blockquote", "td", "dd"}
 
 
-def _inline_in_prose(a: etree._Element) -> bool:
+def _inline_in_prose(
+    a: etree._Element, blocks: dict[etree._Element, tuple[str, int]] | None = None
+) -> bool:
     """A link inside a sentence ("复盘写在<a>这里</a>") points elsewhere; a card's own links
-    stand alone. "Read more" links at the end of an excerpt still count."""
+    stand alone. "Read more" links at the end of an excerpt still count.
+
+    ``blocks`` keeps each prose block's text and linked length: a block holding thousands
+    of links is read once, not once per link."""
     text = text_of(a)
     if not text or _READ_MORE.match(text):
         return False
@@ -326,15 +331,22 @@ def _inline_in_prose(a: etree._Element) -> bool:
         if block.tag in ("div", "article", "section", "body", "header", "h1", "h2", "h3", "h4"):
             return False
         block = block.getparent()
-    if block is None or len(text_of(block)) <= 3 * len(text) + 20:
+    if block is None:
+        return False
+    known = blocks.get(block) if blocks is not None else None
+    if known is None:
+        known = (text_of(block), sum(len(text_of(x)) for x in block.iter("a")))
+        if blocks is not None:
+            blocks[block] = known
+    whole, linked = known
+    if len(whole) <= 3 * len(text) + 20:
         return False
     # A row of links (a carousel's item labels) is no sentence: little text is not a link's.
-    linked = sum(len(text_of(x)) for x in block.iter("a"))
-    if len(text_of(block)) - linked <= max(20, len(text_of(block)) // 5):
+    if len(whole) - linked <= max(20, len(whole) // 5):
         return False
     # A link that opens its item ("<li><a>title</a> date <p>excerpt</p></li>") is the item's
     # title, not a word of a sentence.
-    return not text_of(block).startswith(text)
+    return not whole.startswith(text)
 
 
 def _href(a: etree._Element, base: str) -> str | None:
@@ -468,8 +480,9 @@ def _candidates(
     menu_urls: set[str] = set()
     headed: set[str] = set()
     scope = SiteScope.of(root.getroottree().getroot(), page_url)
+    blocks: dict[etree._Element, tuple[str, int]] = {}
     for a in root.iter("a"):
-        if _hidden(a) or _inline_in_prose(a):
+        if _hidden(a) or _inline_in_prose(a, blocks):
             continue
         if _TAXONOMY_LINK.search(a.get("class") or ""):
             continue  # a tag chip or category badge, whatever its URL looks like
