@@ -40,6 +40,7 @@ from pipelines.store.index import ArticleIndex, Check
 from pipelines.store.writer import TableWriter
 from pipelines.text.clean import DEFAULT_BOILERPLATE
 from pipelines.text.fingerprints import simhash
+from pipelines.text.language import load_profiles
 from pipelines.text.urls import site_of
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ class ExtractArticles:
         if self.workers:
             from pebble import ProcessPool
 
+            load_profiles()  # before the fork: the workers share langdetect's profiles
             self.pool = ProcessPool(max_workers=self.workers)
 
     def close_spider(self) -> None:

@@ -17,31 +17,47 @@ from lxml import etree
 from pipelines.pages.html import outermost, replace_with_text, text_of
 from pipelines.pages.marks import CODE_MARK
 
-_GUTTER_XPATH = (
-    "//td[contains(@class, 'gutter')] | //*[contains(@class, 'line-numbers-rows')]"
-    " | //ul[contains(@class, 'pre-numbering')] | //*[contains(@class, 'linenos')]"
-    " | //*[contains(@class, 'lineno')] | //*[contains(@class, 'hljs-ln-numbers')]"
-    " | //*[contains(@class, 'line-number') and not(self::pre or self::code)]"
-    " | //td[.//span[contains(concat(' ', @class, ' '), ' lnt ')]]"
-    " | //span[contains(concat(' ', @class, ' '), ' ln ')]"
-    " | //*[@data-line-number and not(normalize-space())]"
+# Gutters named by a class or attribute: the nodes of a union of "//…" paths, in document
+# order, found in one pass over the page's elements.
+_GUTTERS = etree.XPath(
+    "/descendant::*[(self::td and contains(@class, 'gutter'))"
+    " or contains(@class, 'line-numbers-rows')"
+    " or (self::ul and contains(@class, 'pre-numbering')) or contains(@class, 'linenos')"
+    " or contains(@class, 'lineno') or contains(@class, 'hljs-ln-numbers')"
+    " or (contains(@class, 'line-number') and not(self::pre or self::code))"
+    " or (self::td and descendant::span[contains(concat(' ', @class, ' '), ' lnt ')])"
+    " or (self::span and contains(concat(' ', @class, ' '), ' ln '))"
+    " or (@data-line-number and not(normalize-space()))]"
 )
-_GUTTER_MARKERS = re.compile(
-    r"gutter|line-number|pre-numbering|lineno|hljs-ln|\blnt?\b|data-line-number"
+_CODE_HOLDERS = etree.XPath("/descendant::table[descendant::pre or descendant::code]")
+_ROWS = etree.XPath("tr | tbody/tr")
+_ALL_ROWS = etree.XPath("tr | tbody/tr | thead/tr")
+_CELLS = etree.XPath("td")
+_ROW_CELLS = etree.XPath("td | th")
+_CODE_IN = etree.XPath("descendant::pre | descendant::code")
+_PRES_IN = etree.XPath("descendant::pre")
+_CODE_TABLES = etree.XPath(
+    "/descendant::table[descendant::pre or descendant::code or contains(@class, 'hljs-ln')]"
 )
+_CODE_FIGURES = etree.XPath("/descendant::figure[descendant::pre]")
+_BODY_PRES = etree.XPath("/descendant::body/descendant::pre")
+# What a page with a named gutter holds: these words, or "ln"/"lnt" as a word (a regex
+# from its literal, the boundary before it checked behind: far cheaper than ``\blnt?\b``).
+_GUTTER_WORDS = ("gutter", "line-number", "pre-numbering", "lineno", "hljs-ln")
+_LN_WORD = re.compile(r"ln(?<!\wln)t?\b")
 _NUMBERS = re.compile(r"[\d\s]+")
 
 
 def _unnamed_gutters(tree: etree._Element) -> list[etree._Element]:
     """A first cell of only numbers beside a cell of code, whatever its class."""
     out = []
-    for table in tree.xpath("//table[.//pre or .//code]"):
-        for row in table.xpath("./tr | ./tbody/tr"):
-            cells = row.xpath("./td")
+    for table in _CODE_HOLDERS(tree):
+        for row in _ROWS(table):
+            cells = _CELLS(row)
             if (
                 len(cells) >= 2
                 and _NUMBERS.fullmatch(text_of(cells[0]) or "x")
-                and (cells[1].xpath(".//pre | .//code") or cells[1].get("class"))
+                and (_CODE_IN(cells[1]) or cells[1].get("class"))
             ):
                 out.append(cells[0])
     return out
@@ -49,7 +65,8 @@ def _unnamed_gutters(tree: etree._Element) -> list[etree._Element]:
 
 def drop_gutters(tree: etree._Element, src: str) -> None:
     """Line-number gutters out of the tree (they are never text)."""
-    found = tree.xpath(_GUTTER_XPATH) if _GUTTER_MARKERS.search(src) else []
+    named = any(w in src for w in _GUTTER_WORDS) or _LN_WORD.search(src)
+    found = _GUTTERS(tree) if named else []
     for el in found + _unnamed_gutters(tree):
         # Only numbers or nothing: a class word never takes code or prose with it.
         if (
@@ -64,26 +81,25 @@ def drop_gutters(tree: etree._Element, src: str) -> None:
 def _code_tables(tree: etree._Element) -> list[etree._Element]:
     """Tables that are a code block: every row's cells hold code, or one cell holds a pre."""
     out = []
-    for table in tree.xpath("//table[.//pre or .//code or contains(@class, 'hljs-ln')]"):
+    for table in _CODE_TABLES(tree):
         classes = (table.get("class") or "").lower()
-        rows = table.xpath("./tr | ./tbody/tr | ./thead/tr")
+        rows = _ALL_ROWS(table)
         if not rows:
             continue
         named = any(w in classes for w in ("highlight", "hljs-ln", "lntable", "rouge"))
         if named or (
-            table.xpath(".//pre")
-            and ("code" in classes or all(len(r.xpath("./td | ./th")) == 1 for r in rows))
+            _PRES_IN(table) and ("code" in classes or all(len(_ROW_CELLS(r)) == 1 for r in rows))
         ):
             out.append(table)
     return out
 
 
 def _lines_of(table: etree._Element) -> str:
-    rows = table.xpath("./tr | ./tbody/tr | ./thead/tr")
+    rows = _ALL_ROWS(table)
     if len(rows) > 1:
         # One row per line (highlight.js line numbers): each row's text is a line.
         return "\n".join("".join(r.itertext()).strip("\n") for r in rows)
-    pres = table.xpath(".//pre")
+    pres = _PRES_IN(table)
     if pres:
         return "\n".join("".join(p.itertext()).strip("\n") for p in pres)
     return "".join(table.itertext()).strip("\n")
@@ -104,13 +120,13 @@ def tables_to_pre(tree: etree._Element) -> None:
 def figures_to_div(tree: etree._Element) -> None:
     """A code listing in a ``<figure>`` is text, not an illustration (trafilatura drops
     figures)."""
-    for fig in tree.xpath("//figure[.//pre]"):
+    for fig in _CODE_FIGURES(tree):
         fig.tag = "div"
 
 
 def mark_blocks(tree: etree._Element) -> None:
     """A marker at the head of every outermost ``<pre>``: counted where it ends up."""
-    for pre in outermost(tree.xpath("//body//pre")):
+    for pre in outermost(_BODY_PRES(tree)):
         if not "".join(pre.itertext()).strip():
             continue
         pre.text = f"{CODE_MARK}\n" + (pre.text or "")

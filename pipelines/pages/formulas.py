@@ -18,18 +18,31 @@ from lxml import etree
 from pipelines.pages.html import classes_of, outermost, replace_with_text, text_of
 from pipelines.pages.marks import FORMULA_MARK
 
-_ELEMENT_XPATH = (
-    "//*[@data-tex or @data-latex or @data-formula]"
-    " | //script[starts-with(@type, 'math/tex')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' katex ')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' katex-display ')]"
-    " | //mjx-container | //math"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' math ')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' arithmatex ')]"
-    " | //img[@alt and (contains(@class, 'math') or contains(@class, 'latex')"
+# Every element form of a rendered formula, in one pass over the page's elements (the same
+# nodes as a union of "//…" paths, in document order, without sorting a union).
+_ELEMENTS = etree.XPath(
+    "/descendant::*[@data-tex or @data-latex or @data-formula"
+    " or (self::script and starts-with(@type, 'math/tex'))"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' katex ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' katex-display ')"
+    " or self::mjx-container or self::math"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' math ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' arithmatex ')"
+    " or (self::img and @alt and (contains(@class, 'math') or contains(@class, 'latex')"
     "   or contains(@class, 'tex') or contains(@class, 'formula') or contains(@class, 'equation')"
     "   or contains(@src, 'latex') or contains(@src, 'mathtex') or contains(@src, 'tex?')"
-    "   or contains(@src, 'codecogs') or contains(@src, 'chart.apis.google.com/chart?cht=tx'))]"
+    "   or contains(@src, 'codecogs') or contains(@src, 'chart.apis.google.com/chart?cht=tx')))]"
+)
+_MATH_SCRIPTS = etree.XPath("/descendant::script[starts-with(@type, 'math/tex')]")
+_MML_LATEX = etree.XPath("descendant::*[@data-mml-node='math'][@data-latex]/@data-latex")
+_TEX_ANNOTATION = etree.XPath("descendant::annotation[contains(@encoding, 'tex')]")
+_MATH_ALTTEXT = etree.XPath("descendant::math/@alttext")
+_BLOCK_MATH = etree.XPath("descendant::math[@display='block']")
+_DISPLAY_TEXTS = etree.XPath(
+    "/descendant::body/descendant::text()[contains(., '$$') or contains(., '\\[')]"
+)
+_DELIMITED_TEXTS = etree.XPath(
+    "/descendant::body/descendant::text()[contains(., '$') or contains(., '\\')]"
 )
 # The visual twins MathJax 2 renders beside its <script type="math/tex">.
 _MATHJAX2_VISUAL = re.compile(r"^mathjax(?:_\w+)?$")
@@ -53,9 +66,30 @@ _TEX_LIKE = re.compile(r"\\[A-Za-z]+|[\^_{}=<>+\-*/]")
 _NO_TEXT_MATH = {"pre", "code", "kbd", "samp", "script", "style", "textarea", "math", "svg"}
 
 
+# ``_RENDERER`` split for speed on the lower-cased page: its plain words found by substring,
+# its two patterns searched case-sensitively from a literal start. Lower-casing keeps its
+# answer once the three characters re.I matches to "i" or "s" (and ``str.lower`` does not
+# map to them) are replaced first.
+_RENDERER_WORDS = ("katex", "arithmatex", "mjx-container", "data-tex=", "data-latex=")
+_RENDERER_MATH_WORDS = ("mathjax", "math/tex")  # only where "math" is
+_MATH_TAG = re.compile(r"<math[\s>]")
+_MATH_CLASS = re.compile(r"class=[\"'][^\"']*\bmath\b")
+_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+
+
 def has_renderer(src: str) -> bool:
     """Does the page load or mark up a math renderer?"""
-    return bool(_RENDERER.search(src))
+    for odd, plain in _FOLDS_ODDLY:
+        if odd in src:
+            src = src.replace(odd, plain)
+    low = src.lower()
+    if any(w in low for w in _RENDERER_WORDS):
+        return True
+    if "math" not in low:
+        return False
+    return any(w in low for w in _RENDERER_MATH_WORDS) or bool(
+        _MATH_TAG.search(low) or _MATH_CLASS.search(low)
+    )
 
 
 def _tex_of(el: etree._Element) -> str | None:
@@ -65,16 +99,16 @@ def _tex_of(el: etree._Element) -> str | None:
     if el.tag == "script":
         return el.text or None
     # MathJax 4's SVG output keeps the source on its root <g data-mml-node="math">.
-    root = el.xpath(".//*[@data-mml-node='math'][@data-latex]/@data-latex")
+    root = _MML_LATEX(el)
     if root:
         return str(root[0])
-    ann = el.xpath(".//annotation[contains(@encoding, 'tex')]")
+    ann = _TEX_ANNOTATION(el)
     if ann:
         return text_of(ann[0]) or None
     for attr in ("alttext", "data-original-title"):
         if el.get(attr):
             return el.get(attr)
-    alt = el.xpath(".//math/@alttext")  # MathJax 3's assistive MathML
+    alt = _MATH_ALTTEXT(el)  # MathJax 3's assistive MathML
     if alt:
         return str(alt[0])
     if el.tag == "img":
@@ -103,7 +137,7 @@ def _is_display(el: etree._Element, tex_source: str) -> bool:
         or "display" in classes
         or el.get("display") in ("true", "block")
         or (parent is not None and "katex-display" in classes_of(parent))
-        or bool(el.xpath("self::*[.//math[@display='block']]"))
+        or bool(_BLOCK_MATH(el))
         or tex_source.lstrip().startswith(("\\[", "$$"))
     )
 
@@ -114,7 +148,7 @@ def _written(tex: str, display: bool) -> str:
 
 
 def _drop_mathjax2_visuals(tree: etree._Element) -> None:
-    for script in tree.xpath("//script[starts-with(@type, 'math/tex')]"):
+    for script in _MATH_SCRIPTS(tree):
         for sib in list(script.itersiblings(preceding=True)):
             words = (sib.get("class") or "").lower().split()
             if not any(_MATHJAX2_VISUAL.match(w) for w in words):
@@ -125,12 +159,12 @@ def _drop_mathjax2_visuals(tree: etree._Element) -> None:
 def replace_formula_elements(tree: etree._Element) -> None:
     """Rendered formulas (every element form) to marker + TeX."""
     _drop_mathjax2_visuals(tree)
-    found = [el for el in tree.xpath(_ELEMENT_XPATH) if not _bare_wrapper(el)]
+    found = [el for el in _ELEMENTS(tree) if not _bare_wrapper(el)]
     for el in outermost(found):
         if el.getparent() is None or el.tag in ("html", "body"):
             continue
-        if el.tag not in ("script", "img") and el.xpath(
-            "ancestor::pre | ancestor::code | ancestor::head"
+        if el.tag not in ("script", "img") and any(
+            a.tag in ("pre", "code", "head") for a in el.iterancestors()
         ):
             continue
         raw = text_of(el) if el.tag not in ("script", "img", "math") else ""
@@ -149,7 +183,7 @@ def replace_formula_elements(tree: etree._Element) -> None:
 
 def _text_display_formula(tree: etree._Element) -> bool:
     """A display formula written in the page's text: the mark of a generator's math."""
-    for node in tree.xpath("//body//text()[contains(., '$$') or contains(., '\\[')]"):
+    for node in _DISPLAY_TEXTS(tree):
         if _readable(node):
             for m in _TEXT_FORMULA.finditer(str(node)):
                 tex = m.group("dd") or m.group("bd")
@@ -189,8 +223,7 @@ def _sub_formulas(text: str, strict: bool) -> str:
 def replace_text_formulas(tree: etree._Element, strict: bool = False) -> None:
     """``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]`` written in text nodes to marker + TeX;
     ``strict``: inline ones only with a TeX command (``\\log``, ``x^{2}``) in them."""
-    nodes = tree.xpath("//body//text()[contains(., '$') or contains(., '\\')]")
-    for node in nodes:
+    for node in _DELIMITED_TEXTS(tree):
         if not _readable(node):
             continue
         new = _sub_formulas(str(node), strict)

@@ -11,6 +11,7 @@ never goes with it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -96,14 +97,75 @@ _META_TEXT = re.compile(
 _HEADER_LINK = re.compile(r"[¶#§🔗⚓]?")
 
 
+def _lowered(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """``rx`` (re.I, no upper-case escape such as ``\\S``) as a case-sensitive pattern over
+    ``_fold``-ed text: the same matches, found several times faster."""
+    return re.compile(rx.pattern.lower(), rx.flags & ~re.I)
+
+
+# re.I matches these to "i" and "s" where ``str.lower`` leaves them (or makes two characters
+# of one); every other character matches a pattern letter under re.I iff its lower case is it.
+_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+
+
+def _fold(text: str) -> str:
+    if not text.isascii():
+        for odd, plain in _FOLDS_ODDLY:
+            if odd in text:
+                text = text.replace(odd, plain)
+    return text.lower()
+
+
+_LICENCE_LOW = _lowered(_LICENCE_TEXT)
+_REWARD_LOW = _lowered(_REWARD_TEXT)
+_NAV_LOW = _lowered(_NAV_TEXT)
+_META_LOW = _lowered(_META_TEXT)
+
+# "/descendant::body/descendant::x" selects what "//body//x" does, without first building the
+# set of every node of the page (libxml2 evaluates "//" as descendant-or-self::node()/child).
+_CLASSED = etree.XPath("/descendant::body/descendant::*[@class or @id]")
+_HOLDS_HEAD = etree.XPath("descendant::h1 | descendant::article | descendant::main")
+_SHORT_TEXTS = etree.XPath(
+    "/descendant::body/descendant::text()[string-length(normalize-space(.)) > 1"
+    " and string-length(normalize-space(.)) <= 300]"
+)
+# The links of "//body//*[self::h1 or …]//a[starts-with(@href, '#')]", in the same order,
+# without a descendant search from every heading.
+_HEADER_LINKS = etree.XPath(
+    "/descendant::body/descendant::a[starts-with(@href, '#')]"
+    "[ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
+    "[ancestor::body]]"
+)
+# "//body//*[@itemprop=… or @rel='author'] | //body//time" as one path (no union to sort).
+_MARKS = etree.XPath(
+    "/descendant::body/descendant::*[self::time or ((@itemprop or @rel)"
+    " and (@itemprop='author' or contains(@itemprop, 'datePublished')"
+    " or contains(@itemprop, 'dateModified') or @rel='author'))]"
+)
+_ARTICLE_HEADERS = etree.XPath(
+    "/descendant::article/descendant::header[descendant::h1 or descendant::h2]"
+)
+_HEADING = etree.XPath("self::h1 | self::h2 | .//h1 | .//h2")
+
+
+@lru_cache(maxsize=8192)
+def _value_kind(value: str) -> str | None:
+    # Themes repeat the same few class values on every page: each is read once.
+    for token in value.lower().split():
+        if token in _TOKENS:
+            return _TOKENS[token]
+        for word in _SPLIT.split(token):
+            if word in _WORDS:
+                return _WORDS[word]
+    return None
+
+
 def _kind(el: etree._Element) -> str | None:
-    for value in (el.get("class") or "", el.get("id") or ""):
-        for token in value.lower().split():
-            if token in _TOKENS:
-                return _TOKENS[token]
-            for word in _SPLIT.split(token):
-                if word in _WORDS:
-                    return _WORDS[word]
+    for value in (el.get("class"), el.get("id")):
+        if value:
+            kind = _value_kind(value)
+            if kind:
+                return kind
     return None
 
 
@@ -122,7 +184,7 @@ def _holds_prose(el: etree._Element) -> bool:
 
 
 def _removable(el: etree._Element, kind: str) -> bool:
-    if el.tag in _NEVER or el.getparent() is None or el.xpath(".//h1 | .//article | .//main"):
+    if el.tag in _NEVER or el.getparent() is None or _HOLDS_HEAD(el):
         return False
     text = text_of(el)
     if not text:
@@ -140,7 +202,7 @@ def _removable(el: etree._Element, kind: str) -> bool:
 
 def _by_class(tree: etree._Element) -> list[etree._Element]:
     out = []
-    for el in tree.xpath("//body//*[@class or @id]"):
+    for el in _CLASSED(tree):
         kind = _kind(el)
         if kind and _removable(el, kind):
             out.append(el)
@@ -158,16 +220,13 @@ def _box_of(el: etree._Element, limit: int) -> etree._Element:
 
 def _by_text(tree: etree._Element) -> list[etree._Element]:
     out = []
-    nodes = tree.xpath(
-        "//body//text()[string-length(normalize-space(.)) > 1"
-        " and string-length(normalize-space(.)) <= 300]"
-    )
-    for node in nodes:
+    for node in _SHORT_TEXTS(tree):
         text = str(node)
-        licence = _LICENCE_TEXT.search(text)
-        reward = not licence and len(text) <= 60 and _REWARD_TEXT.search(text)
-        nav = not (licence or reward) and len(text) <= 60 and _NAV_TEXT.search(text)
-        meta = not (licence or reward or nav) and len(text) <= 80 and _META_TEXT.search(text)
+        low = _fold(text)
+        licence = _LICENCE_LOW.search(low)
+        reward = not licence and len(text) <= 60 and _REWARD_LOW.search(low)
+        nav = not (licence or reward) and len(text) <= 60 and _NAV_LOW.search(low)
+        meta = not (licence or reward or nav) and len(text) <= 80 and _META_LOW.search(low)
         if not (licence or reward or nav or meta):
             continue
         el = node.getparent()
@@ -175,7 +234,9 @@ def _by_text(tree: etree._Element) -> list[etree._Element]:
             continue
         if node.is_tail:
             el = el.getparent()
-        if el is None or el.tag in _NEVER or el.xpath("ancestor-or-self::pre"):
+        if el is None or el.tag in _NEVER or el.tag == "pre":
+            continue
+        if any(a.tag == "pre" for a in el.iterancestors()):
             continue
         whole = text_of(el)
         if licence or reward:
@@ -193,14 +254,7 @@ def _by_text(tree: etree._Element) -> list[etree._Element]:
 
 def _header_links(tree: etree._Element) -> list[etree._Element]:
     """Permalink glyphs beside headings ("¶", "#")."""
-    return [
-        a
-        for a in tree.xpath(
-            "//body//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
-            "//a[starts-with(@href, '#')]"
-        )
-        if _HEADER_LINK.fullmatch(text_of(a))
-    ]
+    return [a for a in _HEADER_LINKS(tree) if _HEADER_LINK.fullmatch(text_of(a))]
 
 
 def _in_prose(el: etree._Element) -> bool:
@@ -214,18 +268,11 @@ def _bylines(tree: etree._Element) -> list[etree._Element]:
     """Author and date marks outside prose, and the meta beside an article's own heading."""
     out = [
         el
-        for el in tree.xpath(
-            "//body//*[@itemprop='author' or contains(@itemprop, 'datePublished')"
-            " or contains(@itemprop, 'dateModified') or @rel='author'] | //body//time"
-        )
+        for el in _MARKS(tree)
         if el.tag not in _NEVER and len(text_of(el)) <= 80 and not _in_prose(el)
     ]
-    for header in tree.xpath("//article//header[.//h1 or .//h2]"):
-        rest = [
-            c
-            for c in header
-            if isinstance(c.tag, str) and not c.xpath("self::h1 | self::h2 | .//h1 | .//h2")
-        ]
+    for header in _ARTICLE_HEADERS(tree):
+        rest = [c for c in header if isinstance(c.tag, str) and not _HEADING(c)]
         if sum(len(text_of(c)) for c in rest) <= 200 and not any(_holds_prose(c) for c in rest):
             out.extend(rest)
     return out

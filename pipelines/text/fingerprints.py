@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 
 import numpy as np
 
@@ -11,25 +12,27 @@ SIMHASH_BITS = 64
 NEAR_DUPLICATE_DISTANCE = 3
 BANDS = 4
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
+_HASH = partial(hashlib.blake2b, digest_size=8)
 
 
 def simhash(text: str) -> int:
-    """64-bit SimHash over word and CJK-character 3-grams (bit counts summed with numpy)."""
+    """64-bit SimHash over word and CJK-character 3-grams (bit counts summed with numpy).
+
+    Each 3-gram's hash is its 8-byte BLAKE2b digest read little-endian; the digests are
+    joined into one buffer and their bits counted in bulk.
+    """
     tokens = _TOKEN.findall(text.lower())
     if not tokens:
         return 0
-    grams = ["".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))]
-    hashes = np.fromiter(
-        (
-            int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
-            for g in grams
-        ),
-        dtype=np.uint64,
-        count=len(grams),
-    )
-    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    if len(tokens) < 3:
+        grams = ["".join(tokens)]
+    else:
+        grams = [a + b + c for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)]
+    digests = np.frombuffer(b"".join([_HASH(g.encode()).digest() for g in grams]), np.uint8)
+    # Byte j, bit k (least significant first) of a digest is bit 8j+k of its hash.
+    bits = np.unpackbits(digests.reshape(-1, 8), axis=1, bitorder="little")
     majority = bits.sum(axis=0, dtype=np.int64) * 2 > len(grams)
-    return int(np.packbits(majority, bitorder="little").view("<u8")[0])
+    return int.from_bytes(np.packbits(majority, bitorder="little").tobytes(), "little")
 
 
 def bands(h: int) -> list[int]:

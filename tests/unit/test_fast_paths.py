@@ -1,0 +1,137 @@
+"""The cheap forms of the extraction steps give the answers of the plain ones they replace."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+from langdetect import detect_langs
+
+from pipelines.pages import trim
+from pipelines.pages.formulas import _RENDERER, has_renderer
+from pipelines.text.fingerprints import simhash
+from pipelines.text.language import MAX_CHARS, _probabilities, _prose_head, prose_only
+
+# re.I matches "ı", "İ" to "i" and "ſ" to "s"; "K" (Kelvin) to "k".
+ODD = [
+    "",
+    "<math>",
+    "<MATH\n",
+    "<mathx>",
+    "class='x Math y'",
+    'claſs="math"',
+    'class="a-math"',
+    'class="_math"',
+    "KATEX",
+    "\u212aatex",
+    "mjx-contaİner",
+    "mjx-contaıner",
+    "arİthmatex",
+    "ARITHMATEX",
+    "data-LaTeX=",
+    "data-tex =",
+    "MathJax",
+    "math/TeX",
+    "mathematics and prices",
+    "İ math class='İmath'",
+]
+
+
+@pytest.mark.parametrize("src", ODD)
+def test_renderer_test_is_the_regex(src: str) -> None:
+    assert has_renderer(src) == bool(_RENDERER.search(src))
+
+
+FURNITURE_TEXTS = [
+    "本文链接：https://example.com/a",
+    "This work is licensed under a Creative Commons Attribution 4.0",
+    "THIS POST IS LICENSED UNDER CC BY 4.0",
+    "cc by-nc-sa 4.0",
+    "All RİGHTS reserved",
+    "Buy me a coffee",
+    "SPONſOR ME",
+    "Next Post",
+    "上一篇",
+    "Share on Twitter",
+    "5 min read",
+    "Posted on 2024-01-08",
+    "Words: 1200",
+    "1200 WORDS",
+    "Last updated",
+    "An ordinary sentence of prose.",
+]
+
+
+@pytest.mark.parametrize("text", FURNITURE_TEXTS)
+def test_furniture_vocabulary_lowered_matches_the_same(text: str) -> None:
+    pairs = [
+        (trim._LICENCE_TEXT, trim._LICENCE_LOW),
+        (trim._REWARD_TEXT, trim._REWARD_LOW),
+        (trim._NAV_TEXT, trim._NAV_LOW),
+        (trim._META_TEXT, trim._META_LOW),
+    ]
+    for plain, lowered in pairs:
+        assert bool(plain.search(text)) == bool(lowered.search(trim._fold(text)))
+
+
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_]+", re.U)
+
+
+def _simhash_per_gram(text: str) -> int:
+    """SimHash as first written: one integer per 3-gram, bits counted one by one."""
+    tokens = _TOKEN.findall(text.lower())
+    if not tokens:
+        return 0
+    grams = ["".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))]
+    counts = [0] * 64
+    for g in grams:
+        h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little")
+        for bit in range(64):
+            counts[bit] += (h >> bit) & 1
+    return sum(1 << bit for bit in range(64) if counts[bit] * 2 > len(grams))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "a b", "one two three", "你好世界，这是一段中文。", "The quick brown fox " * 40],
+)
+def test_simhash_bulk_is_per_gram(text: str) -> None:
+    assert simhash(text) == _simhash_per_gram(text)
+    assert isinstance(simhash(text), int) and not isinstance(simhash(text), np.integer)
+
+
+PROSE = [
+    "Generators are one of the quiet workhorses of Python, handing back one value at a time.",
+    "Die Bundesregierung hat am Mittwoch einen neuen Haushaltsentwurf vorgelegt.",
+    "生成器是 Python 中安静的主力，一次交回一个值，在调用者请求下一个值之前暂停。",
+    "Le gouvernement a présenté mercredi un nouveau projet de budget pour l'année.",
+    "ok",
+]
+
+
+@pytest.mark.parametrize("text", PROSE)
+def test_language_trials_are_langdetects(text: str) -> None:
+    def answer(fn: Any) -> Any:
+        try:
+            return [(x.lang, x.prob) for x in fn(text)]
+        except Exception as exc:  # the same failure is the same answer
+            return type(exc).__name__
+
+    assert answer(_probabilities) == answer(detect_langs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A line of prose that goes on for a while.\n" * 200,
+        "x = f(y);\n" * 100 + "Prose after code, long enough to count.\n" * 100,
+        "Prose first.\n" * 50 + "Costs $5 and $10.\n" + "More prose here.\n" * 200,
+        "$$a\nb$$ prose\n" * 300,
+        "one long line without breaks " * 200,
+    ],
+)
+def test_prose_head_is_the_whole_texts_head(text: str) -> None:
+    assert _prose_head(text) == prose_only(text)[:MAX_CHARS]
