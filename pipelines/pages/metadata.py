@@ -290,6 +290,9 @@ def _byline_of(el: etree._Element) -> tuple[str | None, bool]:
     return None, False
 
 
+_TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+
+
 def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
     """The author the article shows, and whether the byline is sure: rel=author in the
     content, a byline, or a meta line ("作者:王德明", "By Jane Doe", "本文作者：李雷",
@@ -305,11 +308,15 @@ def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
     ):
         if len(el) > 12 or el.tag in ("meta", "link"):
             continue
-        text = text_of(el)
-        if not text or len(text) > 160 or in_furniture(el) or structured.hidden(el):
+        # The length in C first: most elements are long containers or empty.
+        if not 0 < _TEXT_LENGTH(el) <= 200:
             continue
+        text = text_of(el)
+        if not text or len(text) > 160:
+            continue
+        # The byline test first: walking the ancestors is what costs, and few pass it.
         name, sure = _byline_of(el)
-        if not name:
+        if not name or in_furniture(el) or structured.hidden(el):
             continue
         if any(a.tag in ("main", "article") for a in el.iterancestors()):
             return name, sure
