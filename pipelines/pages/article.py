@@ -280,14 +280,22 @@ class Listed:
     shown: tuple[tuple[str, str], ...] = ()
 
 
+_LINKED_HEADINGS = etree.XPath(
+    "//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]"
+    " | //body//article[(.//h1 or .//h2 or .//h3 or .//h4) and .//a[@href]]"
+    "//*[self::h1 or self::h2 or self::h3 or self::h4]"
+)
+
+
+def linked_headings(tree: etree._Element) -> list[str]:
+    """Texts of the headings that link somewhere (or head an <article> with a link): fewer
+    than three and no page is a listing, so cards are not looked for."""
+    return list(dict.fromkeys(text_of(h) for h in _LINKED_HEADINGS(tree)))
+
+
 def listed_cards(tree: etree._Element, url: str) -> Listed:
-    """Cards on the page, looked for only where a listing is possible: several linked
-    headings, or several <article>s with a heading and a link (comments have none)."""
-    suspicious = tree.xpath(
-        "count(//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]) >= 3"
-        " or count(//body//article[(.//h1 or .//h2 or .//h3 or .//h4) and .//a[@href]]) >= 3"
-    )
-    if not url or not suspicious:
+    """Cards on the page, looked for only where a listing is possible."""
+    if not url or len(linked_headings(tree)) < 3:
         return Listed()
     from pipelines.pages.listing import detect_cards
 
@@ -297,6 +305,20 @@ def listed_cards(tree: etree._Element, url: str) -> Listed:
         sum(len(c.title or "") + len(c.excerpt or "") for c in cards),
         tuple((c.title or "", c.excerpt or "") for c in cards),
     )
+
+
+def plainly_prose(text: str, declared: bool, headings: list[str]) -> bool:
+    """A page that declares itself an article, whose text is mostly long paragraphs and
+    shows no more than two of its linked headings: an article whatever cards lie around
+    it, so they are not looked for."""
+    if not declared or not text:
+        return False
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    shown = set(lines).intersection(h for h in headings if len(h) >= 8)
+    if len(shown) >= 3:
+        return False
+    prose = sum(len(line) for line in lines if weighted_length(line) >= 150)
+    return prose >= 0.6 * len(text)
 
 
 def _prose_beside_cards(text: str, shown: tuple[tuple[str, str], ...]) -> int:
@@ -398,7 +420,7 @@ def extract_article(
     page_title = clean_title(metadata.title(tree, ld))
     title = known.get("title") or page_title
     head_title = text_of(tree.find(".//title"))
-    listed = listed_cards(tree, canon)
+    headings = linked_headings(tree)
     category = known.get("category") or metadata.category(tree, ld)
     author = metadata.author(tree, ld)
     published = known.get("published") or metadata.published(tree, ld, site.tz)
@@ -418,12 +440,26 @@ def extract_article(
             cleaned,
         )
 
+    seen: list[Listed] = []
+
+    def cards_around(text: str, cheap: bool = True) -> Listed:
+        # Card detection is the dearest step: only where the cheap signals leave doubt,
+        # on the page as it came (preparing the text changed the tree).
+        if len(headings) < 3 or (cheap and plainly_prose(text, declared, headings)):
+            return Listed()
+        if not seen:
+            seen.append(listed_cards(parse_html(html), canon))
+        return seen[0]
+
     text, code_blocks, formulas, cleaned = extracted(tree, True)
-    reason = judge(title, text, head_title, min_chars, listed, declared)
+    reason = judge(title, text, head_title, min_chars, cards_around(text), declared)
     if not site.body and needs_full_pass(weighted_length(text), prose, min_chars):
         retry = extracted(parse_html(html), False)
-        retry_reason = judge(title, retry[0], head_title, min_chars, listed, declared)
-        # Longer is better unless it is the related-stories block that made it longer.
+        retry_reason = judge(
+            title, retry[0], head_title, min_chars, cards_around(retry[0], cheap=False), declared
+        )
+        # Longer is better unless it is the related-stories block that made it longer
+        # (the full pass picks such blocks up: its cards are always looked for).
         if len(retry[0]) > len(text) and (retry_reason is None or reason is not None):
             text, code_blocks, formulas, cleaned = retry
             reason = retry_reason

@@ -126,3 +126,27 @@ def test_full_pass_only_for_short_or_thin_text() -> None:
     assert needs_full_pass(900, 0, 200)
     assert needs_full_pass(3000, 6000, 200)
     assert not needs_full_pass(3000, 3500, 200)
+
+
+def test_cards_are_not_looked_for_on_plain_prose(monkeypatch) -> None:
+    import pipelines.pages.listing as listing
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("card detection ran on a page of plain prose")
+
+    html = (
+        '<html><head><title>Bridge to be rebuilt</title><meta property="og:type"'
+        ' content="article"></head><body><main><article><h1>Bridge to be rebuilt</h1>'
+        f"{STORY * 2}</article></main><aside>{teasers(6)}</aside></body></html>"
+    )
+    monkeypatch.setattr(listing, "detect_cards", refuse)
+    record = extract_article("https://news.example/local/bridge/", html)
+    assert isinstance(record, ArticleRecord), record
+    # Without the declaration the cards are looked for (and the test double says so).
+    undeclared = html.replace('<meta property="og:type" content="article">', "")
+    try:
+        extract_article("https://news.example/local/bridge/", undeclared)
+    except AssertionError as exc:
+        assert "card detection ran" in str(exc)
+    else:
+        raise AssertionError("cards were not looked for on an undeclared page")
