@@ -280,22 +280,31 @@ class Listed:
     shown: tuple[tuple[str, str], ...] = ()
 
 
+_LISTING_POSSIBLE = etree.XPath(
+    "count(//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]) >= 3"
+    " or count(//body//article[(.//h1 or .//h2 or .//h3 or .//h4) and .//a[@href]]) >= 3"
+)
+# A heading whose only link is an anchor within the page ("#section") heads no card.
 _LINKED_HEADINGS = etree.XPath(
-    "//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]"
-    " | //body//article[(.//h1 or .//h2 or .//h3 or .//h4) and .//a[@href]]"
-    "//*[self::h1 or self::h2 or self::h3 or self::h4]"
+    "//body//*[self::h1 or self::h2 or self::h3 or self::h4]"
+    "[.//a[@href and not(starts-with(@href, '#'))]]"
 )
 
 
+def listing_possible(tree: etree._Element) -> bool:
+    """Several linked headings, or several <article>s with a heading and a link (comments
+    have none): without them no page is a listing, and cards are not looked for."""
+    return bool(_LISTING_POSSIBLE(tree))
+
+
 def linked_headings(tree: etree._Element) -> list[str]:
-    """Texts of the headings that link somewhere (or head an <article> with a link): fewer
-    than three and no page is a listing, so cards are not looked for."""
+    """Texts of the headings that link to another page: the titles cards would show."""
     return list(dict.fromkeys(text_of(h) for h in _LINKED_HEADINGS(tree)))
 
 
 def listed_cards(tree: etree._Element, url: str) -> Listed:
     """Cards on the page, looked for only where a listing is possible."""
-    if not url or len(linked_headings(tree)) < 3:
+    if not url or not listing_possible(tree):
         return Listed()
     from pipelines.pages.listing import detect_cards
 
@@ -420,7 +429,8 @@ def extract_article(
     page_title = clean_title(metadata.title(tree, ld))
     title = known.get("title") or page_title
     head_title = text_of(tree.find(".//title"))
-    headings = linked_headings(tree)
+    possible = listing_possible(tree)
+    headings = linked_headings(tree) if possible else []
     category = known.get("category") or metadata.category(tree, ld)
     author = metadata.author(tree, ld)
     published = known.get("published") or metadata.published(tree, ld, site.tz)
@@ -445,7 +455,7 @@ def extract_article(
     def cards_around(text: str, cheap: bool = True) -> Listed:
         # Card detection is the dearest step: only where the cheap signals leave doubt,
         # on the page as it came (preparing the text changed the tree).
-        if len(headings) < 3 or (cheap and plainly_prose(text, declared, headings)):
+        if not possible or (cheap and plainly_prose(text, declared, headings)):
             return Listed()
         if not seen:
             seen.append(listed_cards(parse_html(html), canon))
