@@ -22,7 +22,7 @@ from lxml import etree
 from pipelines.pages import structured
 from pipelines.pages.html import classes_of, text_of
 from pipelines.text.clean import normalize_line
-from pipelines.text.dates import parse_date
+from pipelines.text.dates import contains_date, parse_date
 
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:side-?bar|widget|aside|nav|navbar|menu|comments?|related|recommend"
@@ -438,6 +438,30 @@ def _visible_dates(tree: etree._Element) -> list[str]:
     return sorted(visible, key=lambda t: not _PUBLISHED.search(t))
 
 
+_SHORT_TEXTS = etree.XPath(
+    "//body//text()[string-length(normalize-space(.)) > 7 and string-length(normalize-space(.))"
+    " <= 80][not(ancestor::a or ancestor::script or ancestor::style or ancestor::option)]"
+)
+_TIME_OR_LABEL = re.compile(r"\d:\d\d|发布|發佈|發表|发表|时间|時間|日期|published|posted", re.I)
+
+
+def _dated_lines(tree: etree._Element) -> list[str]:
+    """Short lines of the page that carry a date with its time or a "published" label
+    ("2005年3月11日12:12", "发布时间 2005/05/17 22:11:42"): an old page's only date. A bare
+    date is left alone: sidebars and archives are full of them."""
+    found: list[str] = []
+    for node in _SHORT_TEXTS(tree):
+        line = " ".join(str(node).split())
+        if not _TIME_OR_LABEL.search(line) or _UPDATED.search(line) or not contains_date(line):
+            continue
+        el = node.getparent()
+        if el is not None and not in_furniture(el):
+            found.append(line)
+            if len(found) >= 3:
+                break
+    return found
+
+
 @total("published", lambda: None)
 def published(tree: etree._Element, ld: list[dict[str, Any]] | None, tz: tzinfo) -> datetime | None:
     """Publication time. Declared values first; a date-only value gives way to a same-day
@@ -461,6 +485,8 @@ def published(tree: etree._Element, ld: list[dict[str, Any]] | None, tz: tzinfo)
         if m:
             values.append(m.group(1))
     dated = [(v, d) for v, d in ((v, parse_date(v, tz)) for v in values) if d is not None]
+    if not dated:
+        dated = [(v, d) for v, d in ((v, parse_date(v, tz)) for v in _dated_lines(tree)) if d]
     if not dated:
         from htmldate import find_date
 

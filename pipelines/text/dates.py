@@ -50,6 +50,16 @@ _PATTERNS = [
         r"(?:\s*(?P<ampm>上午|下午|晚上|凌晨|中午))?"
         r"(?:\s*(?P<H>\d{1,2})[:：时](?P<M>\d{2})(?:[:：分](?P<S>\d{2}))?)?"
     ),
+    # 11.01.2026 (the day first, as everywhere dots are written)
+    re.compile(
+        r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?!\d)" + _TIME, re.I
+    ),
+    # 1/11/2026 2:05:31 PM: the month first only where a 12-hour clock says it is American
+    re.compile(
+        r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d{2}),?\s+(?P<H>\d{1,2}):"
+        r"(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)",
+        re.I,
+    ),
     # Jan 11, 2026 / January 11th 2026
     re.compile(
         r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b" + _TIME,

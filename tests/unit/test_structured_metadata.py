@@ -158,3 +158,24 @@ def test_chinese_reporter_credit_is_the_author() -> None:
         assert metadata.author(tree) == name, credit
     tree = parse_html("<html><body><p>他对记者说，今年的收成比去年好。接受记者采访时说，好。</p>")
     assert metadata.author(tree) is None
+
+
+def test_dates_as_old_and_foreign_pages_write_them() -> None:
+    from pipelines.text.dates import parse_date
+
+    assert parse_date("11/3/2014 2:05:31 PM") == datetime(2014, 11, 3, 14, 5, 31, tzinfo=UTC)
+    assert parse_date("Posted 11.03.2014 14:05") == datetime(2014, 3, 11, 14, 5, tzinfo=UTC)
+    # Without a 12-hour clock a slashed date says nothing of its order: left alone.
+    assert parse_date("11/3/2014") is None
+    page = (
+        "<html><body><aside><p>2004-01-01 Old post in the sidebar</p></aside>"
+        "<table><tr><td>BUSINESS.SOHU.COM　2005年3月11日12:12</td></tr></table>"
+        "<p>正文内容很长很长。</p></body></html>"
+    )
+    assert metadata.published(parse_html(page), [], UTC) == datetime(
+        2005, 3, 11, 12, 12, tzinfo=UTC
+    )
+    labelled = "<html><body><p>〓 网易娱乐 发布时间 2005/05/17 22:11:42 by 某人</p></body></html>"
+    assert metadata.published(parse_html(labelled), [], UTC) == datetime(
+        2005, 5, 17, 22, 11, 42, tzinfo=UTC
+    )
