@@ -1,9 +1,10 @@
 """The one per-crawler runtime object: what the components of one crawl share.
 
-Its id, the dataset, the article index, the site overrides, the table writers, and whether
-the dataset could not be written (failure as a value, read by every component that must
-stop writing). Made on first use by ``CrawlRuntime.of(crawler)``; the item pipelines reach
-it through the ``LISTINGS_RUNTIME`` setting, so ``pipelines/`` never imports ``crawler/``.
+Its id, the dataset, the article index, the site overrides, the table writers, the worker
+pool (``crawler/pool.py``), and whether the dataset could not be written (failure as a
+value, read by every component that must stop writing). Made on first use by
+``CrawlRuntime.of(crawler)``; the item pipelines reach it through the ``LISTINGS_RUNTIME``
+setting, so ``pipelines/`` never imports ``crawler/``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scrapy import signals
+
 from crawler.packaged import packaged_file
+from crawler.pool import WorkPool
 from pipelines.model import ListingHit
 from pipelines.pages.sites import GENERIC, SiteConfig, load_sites, site_for_host
 from pipelines.store import open_dataset
@@ -63,6 +67,8 @@ class CrawlRuntime:
     row_group_rows: int
     roll_rows: int
     redis_url: str | None = None
+    # The processes that extract articles and read listing pages (LISTINGS_EXTRACT_WORKERS).
+    pool: WorkPool = field(default_factory=lambda: WorkPool(0, 30.0))
     _index: ArticleIndex | None = None
     # Why the dataset could not be written, once it could not: every writer stops.
     store_failure: str | None = None
@@ -89,8 +95,11 @@ class CrawlRuntime:
                 row_group_rows=settings.getint("PARQUET_ROW_GROUP_ROWS"),
                 roll_rows=settings.getint("PARQUET_ROLL_ROWS"),
                 redis_url=settings.get("REDIS_URL") or None,
+                pool=WorkPool.from_settings(settings),
             )
             _RUNTIMES[crawler] = state
+            crawler.signals.connect(state.pool.start, signal=signals.spider_opened)
+            crawler.signals.connect(state.pool.close, signal=signals.spider_closed)
         return state
 
     _finished: set[str] | None = None

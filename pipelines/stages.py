@@ -5,7 +5,7 @@ page functions and dataset to the crawl. The per-crawl runtime (writers, index, 
 reached through the ``LISTINGS_RUNTIME`` setting, so nothing here imports ``crawler/``.
 
 - ``ExtractArticles``: an ``ArticlePage`` becomes an ``Article`` or a ``PageError``
-  (inline, or in a process pool that keeps both cores busy);
+  (inline, or in the crawl's process pool that keeps both cores busy);
 - ``DeduplicateArticles``: an article already stored is dropped, a near-duplicate is marked,
   the URLs that led to it are remembered (``aliases/``) and the listing hits held for it
   are written with its URL;
@@ -16,19 +16,16 @@ reached through the ``LISTINGS_RUNTIME`` setting, so nothing here imports ``craw
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
-import os
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
@@ -40,7 +37,6 @@ from pipelines.store.index import ArticleIndex, Check
 from pipelines.store.writer import TableWriter
 from pipelines.text.clean import DEFAULT_BOILERPLATE
 from pipelines.text.fingerprints import simhash
-from pipelines.text.language import load_profiles
 from pipelines.text.urls import site_of
 
 if TYPE_CHECKING:
@@ -57,6 +53,7 @@ class CrawlContext(Protocol):
     store_failure: str | None
     redis_url: str | None
     before_close: list[Callable[[], None]]
+    pool: WorkerPool
 
     @property
     def index(self) -> ArticleIndex: ...
@@ -78,83 +75,65 @@ def runtime_of(crawler: Crawler) -> CrawlContext:
     return _runtime_factory(crawler.settings["LISTINGS_RUNTIME"])(crawler)
 
 
-def extract_workers(value: object) -> int:
-    """``auto`` (one per core, the default), or a number: 0 extracts in the crawl process."""
-    if value in (None, "", "auto"):
-        return os.cpu_count() or 1
-    return int(value)
+class WorkerPool(Protocol):
+    """The crawl's process pool (``crawler/pool.py``), shared with the spider's card detection."""
+
+    workers: int
+    timeout: float
+
+    def start(self) -> None: ...
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+    def failure(self, exc: BaseException, what: str) -> str: ...
 
 
 class ExtractArticles:
     """Runs the extractor (``LISTINGS_EXTRACTOR``) on each downloaded article page.
 
-    With ``LISTINGS_EXTRACT_WORKERS`` > 0 the work goes to a pebble process pool: the
-    reactor stays free to download while pages are extracted, a page that takes longer
-    than ``LISTINGS_EXTRACT_TIMEOUT`` seconds or kills its worker becomes an error row,
-    and the pool replaces the worker.
+    The work goes to the crawl's pool (``LISTINGS_EXTRACT_WORKERS`` processes; 0 extracts
+    inline): the reactor stays free to download while pages are extracted, a page that takes
+    longer than ``LISTINGS_EXTRACT_TIMEOUT`` seconds or kills its worker becomes an error
+    row, and the pool replaces the worker.
     """
 
     def __init__(
         self,
         crawler: Crawler,
-        workers: int,
-        timeout: float,
         options: ExtractOptions,
         extractor: Callable[..., Article | PageError] = extract_page,
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.workers = workers
         self.extractor = extractor
-        self.timeout = timeout
         self.options = options
-        self.pool: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractArticles:
         s = crawler.settings
-        workers = extract_workers(s["LISTINGS_EXTRACT_WORKERS"])
-        if workers < 0:
-            raise NotConfigured("LISTINGS_EXTRACT_WORKERS must be 0 or more")
         boilerplate = DEFAULT_BOILERPLATE + tuple(s.getlist("LISTINGS_BOILERPLATE"))
         options = ExtractOptions(
             min_chars=s.getint("LISTINGS_MIN_TEXT_CHARS"), boilerplate=boilerplate
         )
-        extractor = load_object(s["LISTINGS_EXTRACTOR"])
-        return cls(crawler, workers, s.getfloat("LISTINGS_EXTRACT_TIMEOUT"), options, extractor)
+        return cls(crawler, options, load_object(s["LISTINGS_EXTRACTOR"]))
+
+    @property
+    def pool(self) -> WorkerPool:
+        return runtime_of(self.crawler).pool
 
     def open_spider(self) -> None:
-        if self.workers:
-            from pebble import ProcessPool
-
-            load_profiles()  # before the fork: the workers share langdetect's profiles
-            self.pool = ProcessPool(max_workers=self.workers)
+        self.pool.start()
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
-            self.pool.join(timeout=30)
-            self.pool = None
+        """Nothing to close: the pool is the crawl's, closed once the spider is (the spider
+        reads listing pages in it until then)."""
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
             return item
         site = runtime_of(self.crawler).site_for(site_of(item.url))
-        if self.pool is None:
-            try:
-                result = self.extractor(item, site, self.options)
-            except Exception as exc:  # a bug on one page: a row, not a lost URL
-                result = item.error("extract", f"extraction failed: {type(exc).__name__}: {exc}")
-        else:
-            future = self.pool.schedule(
-                self.extractor, args=(item, site, self.options), timeout=self.timeout
-            )
-            try:
-                result = await asyncio.wrap_future(future)
-            except FutureTimeout:
-                result = item.error("extract", f"extraction took longer than {self.timeout:g} s")
-            except Exception as exc:  # a crashed worker or a bug on one page: a row, not a stop
-                result = item.error("extract", f"extraction failed: {type(exc).__name__}: {exc}")
+        try:
+            result = await self.pool.run(self.extractor, item, site, self.options)
+        except Exception as exc:  # a hung or crashed worker, a bug on one page: a row, not a stop
+            result = item.error("extract", self.pool.failure(exc, "extraction"))
         if isinstance(result, PageError):
             self.stats.inc_value("listings/extract_errors")
         else:

@@ -1,8 +1,9 @@
 """The ``listings`` spider: walks listing pages, follows every card to its article.
 
-It only wires requests to the pure functions: ``detect_cards`` for HTML listing pages,
-``read_feed`` for feeds and sitemaps (a start URL may be either), and ``ArticlePage`` items
-that the pipelines extract. No selectors live here.
+It only wires requests to the pure functions: ``read_listing`` (``detect_cards``) for HTML
+listing pages, run in the crawl's worker pool like the extraction of articles, ``read_feed``
+for feeds and sitemaps (a start URL may be either), and ``ArticlePage`` items that the
+pipelines extract. No selectors live here.
 
 With ``LISTINGS_DISCOVER`` on, an HTML listing is read together with the feed it declares:
 the feed is fetched once, before the listing's articles are asked for, so that its dates,
@@ -50,14 +51,12 @@ from pipelines.pages.extract import ExtractOptions, extract_page
 from pipelines.pages.feeds import (
     FeedError,
     FeedKind,
-    declared_feeds,
     feed_kind,
     feed_of_listing,
     merge_cards,
     read_feed,
 )
-from pipelines.pages.html import parse_page
-from pipelines.pages.listing import Card, detect_cards
+from pipelines.pages.listing import Card, read_listing
 from pipelines.store.crawl_lock import CrawlBusy
 from pipelines.text.urls import BadURL, canonical_url, site_of
 
@@ -192,11 +191,12 @@ class ListingsSpider(scrapy.Spider):
     def site_for(self, url: str) -> Any:
         return self.site_override or CrawlRuntime.of(self.crawler).site_for(site_of(url))
 
-    def parse_listing(self, response: Response) -> Iterator[Any]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         page = fetched_page(response)
         kind = feed_kind(page.body, page.content_type)
         if kind is not None:
-            yield from self.parse_feed(response, page, kind)
+            for out in self.parse_feed(response, page, kind):
+                yield out
             return
         if not hasattr(response, "text"):
             yield self.error(
@@ -204,24 +204,40 @@ class ListingsSpider(scrapy.Spider):
             )
             return
         page_no = response.meta["listing_page"]
-        site = self.site_for(response.url)
-        tree = parse_page(page)
-        listing = detect_cards(tree, response.url, site)
+        # Parsed and read in the crawl's worker pool, as article pages are: the reactor keeps
+        # downloading meanwhile. A page that hangs or kills its worker ends its listing.
+        pool = CrawlRuntime.of(self.crawler).pool
+        try:
+            read = await pool.run(read_listing, page, self.site_for(response.url), self.discover)
+        except Exception as exc:
+            reason = pool.failure(exc, "card detection")
+            self.logger.warning("Could not read the listing page %s: %s.", response.url, reason)
+            self.crawler.stats.inc_value("listings/listing_errors")
+            yield self.error(response.url, Stage.EXTRACT, reason, response.status)
+            for out in self.listing_ended(response.meta["start_url"]):
+                yield out
+            return
+        listing = read.listing
         self.crawler.stats.inc_value("listings/listing_pages")
+        if pool.workers:
+            self.crawler.stats.inc_value("listings/listing_pages_in_pool")
         if listing.cards:
-            feed, feed_request = self.feed_beside(response, tree)
+            feed, feed_request = self.feed_beside(response, read.feeds)
             if feed is not None and not feed.done:
                 # The rows now, the articles once the feed has said what the cards leave out.
                 if feed_request is not None:
                     yield feed_request
-                yield from self.hits(response, listing.cards, Source.HTML)
+                for out in self.hits(response, listing.cards, Source.HTML):
+                    yield out
                 feed.waiting.append(Parked(response, listing.cards, listing.next_url))
                 return
-            yield from self.cards(response, listing.cards, Source.HTML)
-            yield from self.go_on(response, listing.next_url)
+            for out in self.cards(response, listing.cards, Source.HTML):
+                yield out
+            for out in self.go_on(response, listing.next_url):
+                yield out
             return
         first = page_no == 1 and not response.meta.get("discovered")
-        feeds = declared_feeds(tree, response.url) if self.discover else []
+        feeds = read.feeds
         if first and feeds:
             # A listing built in the browser, or one the detector cannot read: the feed
             # the page declares lists the same posts.
@@ -258,7 +274,8 @@ class ListingsSpider(scrapy.Spider):
         if rendered is not None:
             yield rendered
         self.logger.info("No article cards on %s: the listing ends here.", response.url)
-        yield from self.listing_ended(response.meta["start_url"])
+        for out in self.listing_ended(response.meta["start_url"]):
+            yield out
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         """robots.txt of a start listing with no cards: its sitemaps become the listing."""
@@ -291,15 +308,16 @@ class ListingsSpider(scrapy.Spider):
         if meta.get("unrendered") is not None:
             yield meta["unrendered"]
 
-    def feed_beside(self, response: Response, tree: Any) -> tuple[GapFeed | None, Any]:
-        """The feed read beside this HTML listing, and the request for it when this is its
-        first page with cards; None when discovery is off or the listing declares none."""
+    def feed_beside(self, response: Response, declared: list[str]) -> tuple[GapFeed | None, Any]:
+        """The feed read beside this HTML listing (of the feeds it ``declared``), and the
+        request for it when this is its first page with cards; None when discovery is off or
+        the listing declares none."""
         start_url = response.meta["start_url"]
         request = None
         if not self.feeds_beside:
             return None, None
         if start_url not in self.start_feeds:
-            feeds = declared_feeds(tree, response.url)
+            feeds = declared
             self.start_feeds[start_url] = feeds[0] if feeds else None
             if feeds and feeds[0] not in self.gap_feeds:
                 self.gap_feeds[feeds[0]] = GapFeed(feeds[0])

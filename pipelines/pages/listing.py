@@ -28,8 +28,9 @@ from urllib.parse import parse_qsl, urlsplit
 import tldextract
 from lxml import etree
 
+from pipelines.model import FetchedPage
 from pipelines.pages.furniture import CHROME_TAGS, chrome_level
-from pipelines.pages.html import classes_of, text_of
+from pipelines.pages.html import classes_of, parse_page, text_of
 from pipelines.pages.sites import GENERIC, SiteConfig, select
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_excerpt, clean_title
 from pipelines.text.dates import contains_date, isoformat, parse_date
@@ -1198,3 +1199,25 @@ def detect_cards(
         else None,
         page_number=page_number_of(url),
     )
+
+
+# --- one call for the crawl ---------------------------------------------------------------
+
+
+@dataclass
+class ListingRead:
+    """What the crawl needs of an HTML listing page: its cards and next page, and the feeds
+    it declares. Picklable, like ``read_listing``'s arguments: it comes back from a worker."""
+
+    listing: ListingPage
+    feeds: list[str] = field(default_factory=list)
+
+
+def read_listing(page: FetchedPage, site: SiteConfig = GENERIC, feeds: bool = True) -> ListingRead:
+    """An HTML listing page parsed once and read: ``detect_cards`` on its tree, then (with
+    ``feeds``) ``declared_feeds``. The crawl runs it in its worker pool."""
+    from pipelines.pages.feeds import declared_feeds  # feeds.py imports this module
+
+    tree = parse_page(page)
+    listing = detect_cards(tree, page.url, site)
+    return ListingRead(listing, declared_feeds(tree, page.url) if feeds else [])
