@@ -48,7 +48,8 @@ LISTINGS_EXTRACTOR = "pipelines.pages.extract.extract_page"
 LISTINGS_RUNTIME = "crawler.runtime.crawl_runtime"
 # Seconds one page may take to extract before it becomes an errors/ row.
 LISTINGS_EXTRACT_TIMEOUT = 30.0
-# Shortest main text (characters) that still makes a page an article.
+# Shortest main text (characters, CJK counted triple) that still makes a page an article;
+# half of it for a page that declares itself one (og:type, JSON-LD).
 LISTINGS_MIN_TEXT_CHARS = 200
 # Extra banner/label strings to strip from every text and excerpt.
 LISTINGS_BOILERPLATE: list[str] = []
@@ -58,8 +59,9 @@ LISTINGS_BOILERPLATE: list[str] = []
 LISTINGS_MAX_PAGES = 1000
 # A run fails (non-zero exit) when more than this share of article pages became errors.
 LISTINGS_MAX_ERROR_SHARE = 0.5
-# "auto": an HTML listing page with no cards is read through the feed it declares
-# (<link rel=alternate>); "off": never.
+# "auto": the feed an HTML listing declares (<link rel=alternate>) is read beside it, filling
+# what its cards leave out and adding the posts only the feed lists; a start listing with
+# no cards reads that feed instead, or the sitemaps its robots.txt names; "off": never.
 LISTINGS_DISCOVER = "auto"
 # Listing pages built in the browser by a script, rendered in Chromium (scrapy-playwright):
 # "auto" renders a listing page only when its HTML shows no cards, declares no feed and looks
