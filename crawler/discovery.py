@@ -1,16 +1,41 @@
-"""Where else a site lists its posts: the sitemaps its robots.txt names.
-
-Read when an HTML start listing shows no cards and declares no feed (``LISTINGS_DISCOVER``).
+"""Where else a site lists its posts, read beside or instead of an HTML listing
+(``LISTINGS_DISCOVER``): the feed a listing declares, read beside it (``FeedGaps``), and the
+sitemaps its site's robots.txt names, read when a start listing shows no cards and declares
+no feed (``RobotsSitemaps``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+import scrapy
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from pipelines.text.urls import BadURL, canonical_url, same_site
+from crawler.request_kind import KIND_META, RequestKind
+from pipelines.model import FetchedPage
+from pipelines.pages.feeds import FeedError, FeedKind, feed_kind, feed_of_listing, read_feed
+from pipelines.pages.listing import Card
+from pipelines.text.urls import BadURL, canonical_url, same_site, site_of
 
+if TYPE_CHECKING:
+    from crawler.spiders.listings import ListingsSpider
+
+
+class Source(StrEnum):
+    """Where a listing's cards came from."""
+
+    HTML = "html"
+    FEED = "feed"
+    SITEMAP = "sitemap"
+
+
+FEEDS = (FeedKind.RSS, FeedKind.ATOM, FeedKind.JSON_FEED)
 # Bytes of robots.txt read for its Sitemap: lines; Google reads 500 KiB.
 ROBOTS_MAX_BYTES = 512 * 1024
 # Sitemaps taken from one robots.txt: a site needs a few, a hostile file may name thousands.
@@ -39,3 +64,233 @@ def robots_sitemaps(body: bytes, url: str, limit: int = ROBOTS_MAX_SITEMAPS) -> 
         if len(found) >= limit:
             break
     return found
+
+
+@dataclass
+class FeedEntry:
+    """A post a feed lists: its card, and the feed page and page number it came from."""
+
+    card: Card
+    feed_page: str
+    page: int
+
+
+@dataclass
+class Parked:
+    """An HTML listing page read, whose article requests wait for its feed."""
+
+    response: Response
+    cards: list[Card]
+    next_url: str | None
+
+
+@dataclass
+class GapFeed:
+    """A feed that an HTML listing declares, read beside it (``LISTINGS_DISCOVER``)."""
+
+    url: str
+    entries: dict[str, FeedEntry] = field(default_factory=dict)
+    pages: set[str] = field(default_factory=set)  # feed pages asked for: paging never loops
+    done: bool = False
+    waiting: list[Parked] = field(default_factory=list)
+    # Start URLs whose listing this feed is the feed of: its extra posts are crawled for them.
+    fills: set[str] = field(default_factory=set)
+
+
+class FeedGaps:
+    """The feeds read beside HTML listings, and the listing pages that wait for them.
+
+    Each feed is fetched once, before its listing's articles are asked for, so that its
+    entries fill what the cards leave out; the posts it lists and no card did are crawled
+    once the listing is read to its end. Requests it makes call back into the spider.
+    """
+
+    def __init__(self, spider: ListingsSpider, enabled: bool) -> None:
+        self.spider = spider
+        self.enabled = enabled
+        self.feeds: dict[str, GapFeed] = {}  # feed URL -> GapFeed
+        self.start_feeds: dict[str, str | None] = {}  # start URL -> its feed's URL, or None
+        self.listed: set[str] = set()  # article URLs asked for from a card or a feed entry
+
+    def of(self, start_url: str) -> GapFeed | None:
+        url = self.start_feeds.get(start_url)
+        return self.feeds.get(url) if url else None
+
+    def entries(self, start_url: str) -> Mapping[str, FeedEntry]:
+        """The entries of the feed read beside ``start_url``'s listing (none if none)."""
+        feed = self.of(start_url)
+        return feed.entries if feed else {}
+
+    def beside(self, response: Response, declared: list[str]) -> tuple[GapFeed | None, Any]:
+        """The feed read beside this HTML listing (of the feeds it ``declared``), and the
+        request for it when this is its first page with cards; None when discovery is off or
+        the listing declares none."""
+        start_url = response.meta["start_url"]
+        request = None
+        if not self.enabled:
+            return None, None
+        if start_url not in self.start_feeds:
+            feeds = declared
+            self.start_feeds[start_url] = feeds[0] if feeds else None
+            if feeds and feeds[0] not in self.feeds:
+                self.feeds[feeds[0]] = GapFeed(feeds[0])
+                self.spider.crawler.stats.inc_value("listings/feeds_beside")
+                self.spider.logger.info("Reading %s beside the listing %s.", feeds[0], response.url)
+                request = self.request(feeds[0], 1, start_url)
+                self.feeds[feeds[0]].pages.add(feeds[0])
+            # Page 1 as fetched (after its redirects) is the listing the feed must belong to.
+            listing = response.url if response.meta.get("listing_page") == 1 else start_url
+            if feeds and feed_of_listing(feeds[0], listing):
+                self.feeds[feeds[0]].fills.add(start_url)
+        return self.of(start_url), request
+
+    def request(self, url: str, page: int, start_url: str) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.spider.parse_gap_feed,
+            errback=self.spider.on_gap_feed_error,
+            # Our own record says whether it was read; the listing waits for it.
+            dont_filter=True,
+            priority=10,
+            meta={
+                KIND_META: RequestKind.LISTING,
+                "gap_feed": self.start_feeds.get(start_url) or url,
+                "feed_page": page,
+                "start_url": start_url,
+            },
+        )
+
+    def read_page(self, response: Response, page: FetchedPage) -> Iterator[Any]:
+        """A page of a feed read beside an HTML listing: its entries kept, its next page
+        asked for, and at its end the listings that waited for it go on."""
+        feed = self.feeds.get(response.meta["gap_feed"])
+        if feed is None or feed.done:
+            return  # a resumed crawl: its listing went on without it
+        page_no = response.meta["feed_page"]
+        try:
+            if feed_kind(page.body, page.content_type) not in FEEDS:
+                raise FeedError("not a feed")
+            listing = read_feed(page)
+        except FeedError as exc:
+            self.spider.logger.warning("Could not read the feed %s: %s.", response.url, exc)
+            yield from self.release(feed)
+            return
+        self.spider.crawler.stats.inc_value("listings/feed_pages")
+        for card in listing.cards:
+            feed.entries.setdefault(card.url, FeedEntry(card, response.url, page_no))
+        nxt = listing.next_url
+        if nxt and nxt not in feed.pages and page_no < self.spider.max_pages:
+            feed.pages.add(nxt)
+            yield self.request(nxt, page_no + 1, response.meta["start_url"])
+            return
+        yield from self.release(feed)
+
+    def failed(self, request: scrapy.Request, why: str) -> Iterator[Any]:
+        """A feed request that failed: the listings waiting for it go on without it."""
+        self.spider.logger.warning("Could not read the feed %s: %s.", request.url, why)
+        feed = self.feeds.get(request.meta["gap_feed"])
+        if feed is not None and not feed.done:
+            yield from self.release(feed)
+
+    def release(self, feed: GapFeed) -> Iterator[Any]:
+        """The feed is read: the listing pages that waited for it ask for their articles."""
+        feed.done = True
+        waiting, feed.waiting = feed.waiting, []
+        for parked in waiting:
+            yield from self.spider.articles(parked.response, parked.cards)
+            yield from self.spider.go_on(parked.response, parked.next_url)
+
+    def release_stalled(self) -> None:
+        """On idle: a feed request that never came back (refused before it was sent) lets
+        the listings waiting for it go on, without the feed."""
+        scheduled = False
+        for feed in self.feeds.values():
+            if feed.done:
+                continue
+            self.spider.logger.warning(
+                "The feed %s was not read: the listing goes on without it.", feed.url
+            )
+            for request in self.release(feed):
+                if isinstance(request, scrapy.Request):
+                    self.spider.crawler.engine.crawl(request)
+                    scheduled = True
+        if scheduled:
+            raise DontCloseSpider
+
+    def listing_ended(self, start_url: str) -> Iterator[Any]:
+        """A start URL's HTML listing is read to its end: the posts its feed lists and its
+        cards did not are crawled now, each a ``feed`` hit."""
+        feed = self.of(start_url)
+        if feed is None or start_url not in feed.fills:
+            return
+        missing = [e for u, e in feed.entries.items() if u not in self.listed]
+        if not missing:
+            return
+        self.spider.logger.info(
+            "%s listed in %s on no card of %s: crawling %s too.",
+            f"{len(missing)} post" + ("s" if len(missing) > 1 else ""),
+            feed.url,
+            start_url,
+            "them" if len(missing) > 1 else "it",
+        )
+        self.spider.crawler.stats.inc_value("listings/feed_gaps", len(missing))
+        for entry in missing:
+            yield from self.spider.hits_of(
+                entry.feed_page, entry.page, None, [entry.card], Source.FEED
+            )
+            yield from self.spider.articles_of(entry.feed_page, [entry.card], {})
+
+
+class RobotsSitemaps:
+    """A start listing with no cards and no feed: the sitemaps its site's robots.txt names,
+    asked for once per host, become its listing."""
+
+    def __init__(self, spider: ListingsSpider) -> None:
+        self.spider = spider
+        self.hosts: set[str] = set()  # hosts whose robots.txt was asked for its sitemaps
+
+    def request(self, response: Response, unrendered: Any) -> scrapy.Request | None:
+        """The robots.txt request for this empty listing; None if its host's was asked for."""
+        host = site_of(response.url)
+        if host in self.hosts:
+            return None
+        self.hosts.add(host)
+        return scrapy.Request(
+            robots_url(response.url),
+            callback=self.spider.parse_robots,
+            errback=self.spider.on_robots_error,
+            meta={
+                KIND_META: RequestKind.LISTING,
+                "start_url": response.meta["start_url"],
+                "empty_listing": response.url,
+                "unrendered": unrendered,
+            },
+        )
+
+    def read(self, response: Response) -> Iterator[Any]:
+        """robots.txt of a start listing with no cards: its sitemaps become the listing."""
+        spider = self.spider
+        start_url = response.meta["start_url"]
+        sitemaps = robots_sitemaps(response.body, response.url)
+        if not sitemaps:
+            yield from self.none(response.meta, "robots.txt names no sitemap of this site")
+            return
+        spider.logger.info(
+            "No article cards on %s and no feed declared: reading the sitemap robots.txt "
+            "names, %s.",
+            response.meta["empty_listing"],
+            sitemaps[0],
+        )
+        spider.crawler.stats.inc_value("listings/sitemaps_discovered")
+        for page_no, sitemap in enumerate(sitemaps[: spider.max_pages], start=1):
+            request = spider.listing_request(sitemap, page_no, start_url)
+            request.meta["discovered"] = True
+            yield request
+
+    def none(self, meta: Mapping[str, Any], why: str) -> Iterator[Any]:
+        """No sitemap to read: the listing ends, or is asked for again through the browser."""
+        self.spider.logger.info(
+            "No article cards on %s and %s: the listing ends here.", meta["empty_listing"], why
+        )
+        if meta.get("unrendered") is not None:
+            yield meta["unrendered"]

@@ -20,7 +20,7 @@ import shutil
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
@@ -28,7 +28,14 @@ from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
 from crawler.arguments import ArgumentError
+from crawler.extensions.diagnosis import no_cards_cause
 from crawler.middlewares.scope import PRIVATE_START_HOSTS, looks_private, resolved_refusal
+from crawler.request_kind import KIND_META, RequestKind
+from pipelines.model import PageError
+from pipelines.pages.extract import ExtractOptions, extract_page
+
+if TYPE_CHECKING:
+    from crawler.spiders.listings import ListingsSpider
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +46,8 @@ RERENDER_META = "listings_rerender"
 APP_CAUSE = "it looks like a JavaScript app"
 # Browser requests not needed to build a page's cards.
 _SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
+# Extraction failures that a page built by its scripts shows before they ran.
+_SCRIPT_BUILT_FAILURES = ("main text too short", "no title")
 _FEED_SUFFIXES = (".xml", ".xml.gz", ".rss", ".atom", ".json", "/feed", "/feed/", "/rss", "/rss/")
 
 
@@ -85,6 +94,65 @@ def looks_like_feed(url: str) -> bool:
     """A URL that names a feed or a sitemap: never rendered, whatever the mode."""
     path = urlsplit(url).path.lower()
     return path.endswith(_FEED_SUFFIXES)
+
+
+class ArticleRender:
+    """Whether an article page is fetched once more through the browser (``LISTINGS_RENDER``):
+    the request that does so calls back into the spider."""
+
+    def __init__(self, spider: ListingsSpider, min_chars: int) -> None:
+        self.spider = spider
+        self.min_chars = min_chars
+        self.said_cannot_render = False
+
+    def request(self, response: Response) -> Request | None:
+        """An article page whose HTML has no main text because its scripts build it: the same
+        page once more, through the browser, whose result decides."""
+        spider = self.spider
+        if spider.render_mode is RenderMode.NEVER or response.meta.get(RENDER_META):
+            return None
+        if not no_cards_cause(response.body, response.status).startswith(APP_CAUSE):
+            return None
+        missing = missing_renderer(spider.crawler.settings)
+        if missing:
+            if not self.said_cannot_render:
+                self.said_cannot_render = True
+                spider.logger.info(
+                    "No main text in %s, which looks like a JavaScript app: %s.",
+                    response.url,
+                    missing,
+                )
+            return None
+        # Only a page that the extraction would refuse for want of text: cheap here, since a
+        # page that looks like an app has little text.
+        record = extract_page(
+            spider.article_page(response),
+            spider.site_for(response.url),
+            ExtractOptions(min_chars=self.min_chars),
+        )
+        if not isinstance(record, PageError) or not any(
+            failure in record.error for failure in _SCRIPT_BUILT_FAILURES
+        ):
+            return None
+        spider.logger.info(
+            "No main text in %s and it looks like a JavaScript app: rendering it in Chromium.",
+            response.url,
+        )
+        spider.crawler.stats.inc_value("listings/render/articles")
+        return Request(
+            response.url,
+            callback=spider.parse_article,
+            errback=spider.on_error,
+            dont_filter=True,
+            meta={
+                KIND_META: RequestKind.ARTICLE,
+                "listing_url": response.meta.get("listing_url"),
+                "card": response.meta.get("card"),
+                "article_hops": response.meta.get("redirect_urls", ()),
+                RENDER_META: True,
+                RERENDER_META: True,
+            },
+        )
 
 
 class RenderUnavailable(Exception):

@@ -10,6 +10,9 @@ the feed is fetched once, before the listing's articles are asked for, so that i
 titles and summaries fill what the cards leave out; the posts the feed lists and the cards
 did not are crawled too, once the listing has been read to its end. A start listing with no
 cards reads its declared feed instead, or else the sitemaps its site's robots.txt names.
+That state and its logic live in ``crawler.discovery`` (``FeedGaps``, ``RobotsSitemaps``);
+whether an article page is rendered in the browser, in ``crawler.render`` (``ArticleRender``).
+The callbacks of their requests stay methods here, so that a JOBDIR queue can store them.
 """
 
 from __future__ import annotations
@@ -18,19 +21,16 @@ import logging
 import os
 import sys
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.arguments import plan_crawl, switch
-from crawler.discovery import robots_sitemaps, robots_url
+from crawler.discovery import FEEDS, FeedEntry, FeedGaps, Parked, RobotsSitemaps, Source
 from crawler.extensions.diagnosis import no_cards_cause
 from crawler.middlewares.warc_archive import WARC_META
 from crawler.recheck import CHECK_META, gone, recheck_requests, unchanged, validators
@@ -38,6 +38,7 @@ from crawler.render import (
     APP_CAUSE,
     RENDER_META,
     RERENDER_META,
+    ArticleRender,
     RenderMode,
     RenderUnavailable,
     looks_like_feed,
@@ -47,62 +48,10 @@ from crawler.render import render_mode as read_render_mode
 from crawler.request_kind import KIND_META, RequestKind
 from crawler.runtime import CrawlRuntime, sites_file
 from pipelines.model import ArticlePage, CardInfo, FetchedPage, ListingHit, PageError, Stage
-from pipelines.pages.extract import ExtractOptions, extract_page
-from pipelines.pages.feeds import (
-    FeedError,
-    FeedKind,
-    feed_kind,
-    feed_of_listing,
-    merge_cards,
-    read_feed,
-)
+from pipelines.pages.feeds import FeedError, FeedKind, feed_kind, merge_cards, read_feed
 from pipelines.pages.listing import Card, read_listing
 from pipelines.store.crawl_lock import CrawlBusy
 from pipelines.text.urls import BadURL, canonical_url, site_of
-
-
-class Source(StrEnum):
-    """Where a listing's cards came from."""
-
-    HTML = "html"
-    FEED = "feed"
-    SITEMAP = "sitemap"
-
-
-FEEDS = (FeedKind.RSS, FeedKind.ATOM, FeedKind.JSON_FEED)
-# Extraction failures that a page built by its scripts shows before they ran.
-_SCRIPT_BUILT_FAILURES = ("main text too short", "no title")
-
-
-@dataclass
-class FeedEntry:
-    """A post a feed lists: its card, and the feed page and page number it came from."""
-
-    card: Card
-    feed_page: str
-    page: int
-
-
-@dataclass
-class Parked:
-    """An HTML listing page read, whose article requests wait for its feed."""
-
-    response: Response
-    cards: list[Card]
-    next_url: str | None
-
-
-@dataclass
-class GapFeed:
-    """A feed that an HTML listing declares, read beside it (``LISTINGS_DISCOVER``)."""
-
-    url: str
-    entries: dict[str, FeedEntry] = field(default_factory=dict)
-    pages: set[str] = field(default_factory=set)  # feed pages asked for: paging never loops
-    done: bool = False
-    waiting: list[Parked] = field(default_factory=list)
-    # Start URLs whose listing this feed is the feed of: its extra posts are crawled for them.
-    fills: set[str] = field(default_factory=set)
 
 
 class ListingsSpider(scrapy.Spider):
@@ -130,14 +79,12 @@ class ListingsSpider(scrapy.Spider):
         # Start URLs whose listing turned out to be built by a script: its pages are rendered.
         spider.rendered_starts = set()
         # Read beside HTML listings: not where a worker of a shared crawl keeps no state.
-        spider.feeds_beside = spider.discover and not crawler.settings.get("REDIS_URL")
-        spider.gap_feeds = {}  # feed URL -> GapFeed
-        spider.start_feeds = {}  # start URL -> its GapFeed's URL, or None
-        spider.listed = set()  # article URLs asked for from a card or a feed entry
-        spider.robots_hosts = set()  # hosts whose robots.txt was asked for its sitemaps
-        spider.min_chars = crawler.settings.getint("LISTINGS_MIN_TEXT_CHARS")
-        spider.said_cannot_render = False
-        crawler.signals.connect(spider.release_stalled_feeds, signal=signals.spider_idle)
+        feeds_beside = spider.discover and not crawler.settings.get("REDIS_URL")
+        spider.feed_gaps = FeedGaps(spider, feeds_beside)
+        spider.robots = RobotsSitemaps(spider)
+        min_chars = crawler.settings.getint("LISTINGS_MIN_TEXT_CHARS")
+        spider.article_render = ArticleRender(spider, min_chars)
+        crawler.signals.connect(spider.feed_gaps.release_stalled, signal=signals.spider_idle)
         claim_dataset(crawler)
         return spider
 
@@ -214,7 +161,7 @@ class ListingsSpider(scrapy.Spider):
             self.logger.warning("Could not read the listing page %s: %s.", response.url, reason)
             self.crawler.stats.inc_value("listings/listing_errors")
             yield self.error(response.url, Stage.EXTRACT, reason, response.status)
-            for out in self.listing_ended(response.meta["start_url"]):
+            for out in self.feed_gaps.listing_ended(response.meta["start_url"]):
                 yield out
             return
         listing = read.listing
@@ -222,7 +169,7 @@ class ListingsSpider(scrapy.Spider):
         if pool.workers:
             self.crawler.stats.inc_value("listings/listing_pages_in_pool")
         if listing.cards:
-            feed, feed_request = self.feed_beside(response, read.feeds)
+            feed, feed_request = self.feed_gaps.beside(response, read.feeds)
             if feed is not None and not feed.done:
                 # The rows now, the articles once the feed has said what the cards leave out.
                 if feed_request is not None:
@@ -255,178 +202,31 @@ class ListingsSpider(scrapy.Spider):
         if isinstance(rendered, scrapy.Request):
             yield rendered
             return
-        host = site_of(response.url)
-        if first and self.discover and host not in self.robots_hosts:
-            # No cards, no feed: the sitemaps robots.txt names, once per host.
-            self.robots_hosts.add(host)
-            yield scrapy.Request(
-                robots_url(response.url),
-                callback=self.parse_robots,
-                errback=self.on_robots_error,
-                meta={
-                    KIND_META: RequestKind.LISTING,
-                    "start_url": response.meta["start_url"],
-                    "empty_listing": response.url,
-                    "unrendered": rendered,
-                },
-            )
+        # No cards, no feed: the sitemaps robots.txt names, once per host.
+        robots = self.robots.request(response, rendered) if first and self.discover else None
+        if robots is not None:
+            yield robots
             return
         if rendered is not None:
             yield rendered
         self.logger.info("No article cards on %s: the listing ends here.", response.url)
-        for out in self.listing_ended(response.meta["start_url"]):
+        for out in self.feed_gaps.listing_ended(response.meta["start_url"]):
             yield out
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        """robots.txt of a start listing with no cards: its sitemaps become the listing."""
-        start_url = response.meta["start_url"]
-        sitemaps = robots_sitemaps(response.body, response.url)
-        if not sitemaps:
-            yield from self.no_sitemap(response.meta, "robots.txt names no sitemap of this site")
-            return
-        self.logger.info(
-            "No article cards on %s and no feed declared: reading the sitemap robots.txt "
-            "names, %s.",
-            response.meta["empty_listing"],
-            sitemaps[0],
-        )
-        self.crawler.stats.inc_value("listings/sitemaps_discovered")
-        for page_no, sitemap in enumerate(sitemaps[: self.max_pages], start=1):
-            request = self.listing_request(sitemap, page_no, start_url)
-            request.meta["discovered"] = True
-            yield request
+        return self.robots.read(response)
 
     def on_robots_error(self, failure: Failure) -> Iterator[Any]:
         # No robots.txt is no sitemap: not an error of the crawl.
         meta = failure.request.meta  # type: ignore[attr-defined]
-        yield from self.no_sitemap(meta, f"no robots.txt ({_describe(failure)})")
-
-    def no_sitemap(self, meta: Mapping[str, Any], why: str) -> Iterator[Any]:
-        self.logger.info(
-            "No article cards on %s and %s: the listing ends here.", meta["empty_listing"], why
-        )
-        if meta.get("unrendered") is not None:
-            yield meta["unrendered"]
-
-    def feed_beside(self, response: Response, declared: list[str]) -> tuple[GapFeed | None, Any]:
-        """The feed read beside this HTML listing (of the feeds it ``declared``), and the
-        request for it when this is its first page with cards; None when discovery is off or
-        the listing declares none."""
-        start_url = response.meta["start_url"]
-        request = None
-        if not self.feeds_beside:
-            return None, None
-        if start_url not in self.start_feeds:
-            feeds = declared
-            self.start_feeds[start_url] = feeds[0] if feeds else None
-            if feeds and feeds[0] not in self.gap_feeds:
-                self.gap_feeds[feeds[0]] = GapFeed(feeds[0])
-                self.crawler.stats.inc_value("listings/feeds_beside")
-                self.logger.info("Reading %s beside the listing %s.", feeds[0], response.url)
-                request = self.gap_feed_request(feeds[0], 1, start_url)
-                self.gap_feeds[feeds[0]].pages.add(feeds[0])
-            # Page 1 as fetched (after its redirects) is the listing the feed must belong to.
-            listing = response.url if response.meta.get("listing_page") == 1 else start_url
-            if feeds and feed_of_listing(feeds[0], listing):
-                self.gap_feeds[feeds[0]].fills.add(start_url)
-        url = self.start_feeds[start_url]
-        return (self.gap_feeds.get(url) if url else None), request
-
-    def gap_feed_request(self, url: str, page: int, start_url: str) -> scrapy.Request:
-        return scrapy.Request(
-            url,
-            callback=self.parse_gap_feed,
-            errback=self.on_gap_feed_error,
-            # Our own record says whether it was read; the listing waits for it.
-            dont_filter=True,
-            priority=10,
-            meta={
-                KIND_META: RequestKind.LISTING,
-                "gap_feed": self.start_feeds.get(start_url) or url,
-                "feed_page": page,
-                "start_url": start_url,
-            },
-        )
+        return self.robots.none(meta, f"no robots.txt ({_describe(failure)})")
 
     def parse_gap_feed(self, response: Response) -> Iterator[Any]:
-        """A page of a feed read beside an HTML listing: its entries kept, its next page
-        asked for, and at its end the listings that waited for it go on."""
-        feed = self.gap_feeds.get(response.meta["gap_feed"])
-        if feed is None or feed.done:
-            return  # a resumed crawl: its listing went on without it
-        page_no = response.meta["feed_page"]
-        page = fetched_page(response)
-        try:
-            if feed_kind(page.body, page.content_type) not in FEEDS:
-                raise FeedError("not a feed")
-            listing = read_feed(page)
-        except FeedError as exc:
-            self.logger.warning("Could not read the feed %s: %s.", response.url, exc)
-            yield from self.release(feed)
-            return
-        self.crawler.stats.inc_value("listings/feed_pages")
-        for card in listing.cards:
-            feed.entries.setdefault(card.url, FeedEntry(card, response.url, page_no))
-        nxt = listing.next_url
-        if nxt and nxt not in feed.pages and page_no < self.max_pages:
-            feed.pages.add(nxt)
-            yield self.gap_feed_request(nxt, page_no + 1, response.meta["start_url"])
-            return
-        yield from self.release(feed)
+        return self.feed_gaps.read_page(response, fetched_page(response))
 
     def on_gap_feed_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
-        self.logger.warning("Could not read the feed %s: %s.", request.url, _describe(failure))
-        feed = self.gap_feeds.get(request.meta["gap_feed"])
-        if feed is not None and not feed.done:
-            yield from self.release(feed)
-
-    def release(self, feed: GapFeed) -> Iterator[Any]:
-        """The feed is read: the listing pages that waited for it ask for their articles."""
-        feed.done = True
-        waiting, feed.waiting = feed.waiting, []
-        for parked in waiting:
-            yield from self.articles(parked.response, parked.cards)
-            yield from self.go_on(parked.response, parked.next_url)
-
-    def release_stalled_feeds(self) -> None:
-        """On idle: a feed request that never came back (refused before it was sent) lets
-        the listings waiting for it go on, without the feed."""
-        scheduled = False
-        for feed in self.gap_feeds.values():
-            if feed.done:
-                continue
-            self.logger.warning(
-                "The feed %s was not read: the listing goes on without it.", feed.url
-            )
-            for request in self.release(feed):
-                if isinstance(request, scrapy.Request):
-                    self.crawler.engine.crawl(request)
-                    scheduled = True
-        if scheduled:
-            raise DontCloseSpider
-
-    def listing_ended(self, start_url: str) -> Iterator[Any]:
-        """A start URL's HTML listing is read to its end: the posts its feed lists and its
-        cards did not are crawled now, each a ``feed`` hit."""
-        url = self.start_feeds.get(start_url)
-        feed = self.gap_feeds.get(url) if url else None
-        if feed is None or start_url not in feed.fills:
-            return
-        missing = [e for u, e in feed.entries.items() if u not in self.listed]
-        if not missing:
-            return
-        self.logger.info(
-            "%s listed in %s on no card of %s: crawling %s too.",
-            f"{len(missing)} post" + ("s" if len(missing) > 1 else ""),
-            feed.url,
-            start_url,
-            "them" if len(missing) > 1 else "it",
-        )
-        self.crawler.stats.inc_value("listings/feed_gaps", len(missing))
-        for entry in missing:
-            yield from self.hits_of(entry.feed_page, entry.page, None, [entry.card], Source.FEED)
-            yield from self.articles_of(entry.feed_page, [entry.card], {})
+        return self.feed_gaps.failed(request, _describe(failure))
 
     def parse_feed(self, response: Response, page: FetchedPage, kind: FeedKind) -> Iterator[Any]:
         """A feed or a sitemap as a listing: its entries are cards, its index more pages."""
@@ -487,15 +287,14 @@ class ListingsSpider(scrapy.Spider):
     def articles(self, response: Response, cards: list[Card]) -> Iterator[scrapy.Request]:
         """The article requests of a listing page's cards, each card's gaps filled from the
         entry of the feed read beside the listing, if it lists the post."""
-        url = self.start_feeds.get(response.meta.get("start_url", ""))
-        feed = self.gap_feeds.get(url) if url else None
-        yield from self.articles_of(response.url, cards, feed.entries if feed else {})
+        fill = self.feed_gaps.entries(response.meta.get("start_url", ""))
+        yield from self.articles_of(response.url, cards, fill)
 
     def articles_of(
         self, listing_url: str, cards: list[Card], fill: Mapping[str, FeedEntry]
     ) -> Iterator[scrapy.Request]:
         for card in cards:
-            self.listed.add(card.url)
+            self.feed_gaps.listed.add(card.url)
             entry = fill.get(card.url)
             if entry is not None:
                 card = merge_cards(card, entry.card)
@@ -517,10 +316,10 @@ class ListingsSpider(scrapy.Spider):
             self.logger.warning(
                 "Stopped paging at %s: LISTINGS_MAX_PAGES=%d reached.", response.url, self.max_pages
             )
-        yield from self.listing_ended(response.meta["start_url"])
+        yield from self.feed_gaps.listing_ended(response.meta["start_url"])
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        rendered = self.render_article(response)
+        rendered = self.article_render.request(response)
         yield rendered if rendered is not None else self.article_page(response)
 
     def article_page(self, response: Response) -> ArticlePage:
@@ -542,54 +341,6 @@ class ListingsSpider(scrapy.Spider):
             aliases=_canonical_all(hops),
             **warc_of(response),
             **validators(response),
-        )
-
-    def render_article(self, response: Response) -> scrapy.Request | None:
-        """An article page whose HTML has no main text because its scripts build it: the same
-        page once more, through the browser, whose result decides (``LISTINGS_RENDER``)."""
-        if self.render_mode is RenderMode.NEVER or response.meta.get(RENDER_META):
-            return None
-        if not no_cards_cause(response.body, response.status).startswith(APP_CAUSE):
-            return None
-        missing = missing_renderer(self.crawler.settings)
-        if missing:
-            if not self.said_cannot_render:
-                self.said_cannot_render = True
-                self.logger.info(
-                    "No main text in %s, which looks like a JavaScript app: %s.",
-                    response.url,
-                    missing,
-                )
-            return None
-        # Only a page that the extraction would refuse for want of text: cheap here, since a
-        # page that looks like an app has little text.
-        record = extract_page(
-            self.article_page(response),
-            self.site_for(response.url),
-            ExtractOptions(min_chars=self.min_chars),
-        )
-        if not isinstance(record, PageError) or not any(
-            failure in record.error for failure in _SCRIPT_BUILT_FAILURES
-        ):
-            return None
-        self.logger.info(
-            "No main text in %s and it looks like a JavaScript app: rendering it in Chromium.",
-            response.url,
-        )
-        self.crawler.stats.inc_value("listings/render/articles")
-        return scrapy.Request(
-            response.url,
-            callback=self.parse_article,
-            errback=self.on_error,
-            dont_filter=True,
-            meta={
-                KIND_META: RequestKind.ARTICLE,
-                "listing_url": response.meta.get("listing_url"),
-                "card": response.meta.get("card"),
-                "article_hops": response.meta.get("redirect_urls", ()),
-                RENDER_META: True,
-                RERENDER_META: True,
-            },
         )
 
     def parse_recheck(self, response: Response) -> Iterator[Any]:
@@ -619,7 +370,7 @@ class ListingsSpider(scrapy.Spider):
         self.logger.info("Could not download %s: %s", url, reason)
         yield self.error(url, Stage.DOWNLOAD, reason, status)
         if request.meta.get(KIND_META) == RequestKind.LISTING and "start_url" in request.meta:
-            yield from self.listing_ended(request.meta["start_url"])
+            yield from self.feed_gaps.listing_ended(request.meta["start_url"])
 
     @staticmethod
     def error(url: str, stage: Stage, reason: str, status: int | None = None) -> PageError:
