@@ -818,22 +818,46 @@ def build(site: Site, work: Path, out_root: Path) -> dict[str, Any]:
     problems = sanity(site, public)
     if problems:
         raise RuntimeError("sanity: " + "; ".join(problems[:8]))
+    return record_site(
+        site,
+        public,
+        out_root,
+        t0,
+        versions=(gen_version, theme_version),
+        packages=dict(sorted(packages.items(), key=lambda kv: kv[0].lower())),
+        per_page=site.per_page,
+        language="en",
+    )
+
+
+def record_site(
+    site: Site,
+    public: Path,
+    out_root: Path,
+    t0: float,
+    *,
+    versions: tuple[str, str],
+    packages: dict[str, str],
+    per_page: int | None,
+    language: str,
+) -> dict[str, Any]:
+    """Pack a rendered site and write its truth.json; the build's one-line summary."""
     shown, notes = shows(site, public)
     out_dir = out_root / site.name
     out_dir.mkdir(parents=True, exist_ok=True)
     n_files = pack(public, out_dir / "site.tar.gz")
     record = {
         "generator": site.generator,
-        "generator_version": gen_version,
+        "generator_version": versions[0],
         "theme": site.theme,
         "theme_package": site.theme_package,
-        "theme_version": theme_version,
-        "packages": dict(sorted(packages.items(), key=lambda kv: kv[0].lower())),
+        "theme_version": versions[1],
+        "packages": packages,
         "base_url": BASE_URL,
         "start_path": site.start_path,
         "listing_paths": site.listings,
-        "per_page": site.per_page,
-        "language": "en",
+        "per_page": per_page,
+        "language": language,
         "shows": shown,
         "notes": site.notes,
         "posts": [{"path": site.path_of(p), **truth(p)} for p in POSTS],
