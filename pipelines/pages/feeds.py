@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import gzip
+import html
 import io
 import json
 import re
@@ -131,7 +132,12 @@ def _card(listing: FeedListing, page: FetchedPage, link: Any, **fields: Any) -> 
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    # Feeds escaped twice ("Bayes&amp;apos; Rule") still hold an entity once parsed.
+    if "&" in value and ";" in value:
+        value = html.unescape(value)
+    return value.strip() or None
 
 
 def _time(parsed: Any) -> datetime | None:

@@ -326,7 +326,7 @@ def _meta(tree: etree._Element, out: Structured, furniture: Furniture) -> None:
             out.authors.append(Candidate(content, _META_AUTHOR[key]))
         elif key in _META_DATE:
             out.published.append(Candidate(content, _META_DATE[key]))
-        elif key == "article:section":
+        elif key in ("article:section", "articlesection"):
             out.sections.append(Candidate(content, "og"))
         elif key == "article:tag":
             out.tags += [Candidate(k, "og") for k in split_keywords(content)]

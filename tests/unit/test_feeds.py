@@ -166,3 +166,11 @@ def test_entries_are_bounded() -> None:
 def test_not_a_feed_is_an_error() -> None:
     with pytest.raises(FeedError):
         read_feed(page("<html><body>no</body></html>", ctype="text/html"))
+
+
+def test_a_title_escaped_twice_is_read_once() -> None:
+    body = ATOM.replace(
+        "<title>Atom post</title>", "<title>Bayes&amp;apos; Rule &amp;amp; more</title>"
+    )
+    listing = read_feed(page(body, url=f"{SITE}/atom.xml"))
+    assert listing.cards[0].title == "Bayes' Rule & more"

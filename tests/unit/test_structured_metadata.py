@@ -179,3 +179,12 @@ def test_dates_as_old_and_foreign_pages_write_them() -> None:
     assert metadata.published(parse_html(labelled), [], UTC) == datetime(
         2005, 5, 17, 22, 11, 42, tzinfo=UTC
     )
+
+
+def test_section_in_a_body_meta_property_is_the_category() -> None:
+    tree = parse_html(
+        "<html><head><title>Bayes</title></head><body><article><h1>Bayes</h1>"
+        '<span class="page-category-info"><span>数学</span>'
+        '<meta property="articleSection" content="数学"></span><p>Text.</p></article></body></html>'
+    )
+    assert metadata.category(tree) == "数学"
