@@ -26,7 +26,6 @@ from pipelines.pages.formulas import replace_formulas
 from pipelines.pages.html import parse_html, text_of
 from pipelines.pages.judgement import (
     declares_article,
-    paragraph_prose,
     shown_in_text,
     weighted_length,
 )
@@ -389,10 +388,14 @@ def judge(
 _FULL_PASS_BELOW = 1000
 
 
-def needs_full_pass(length: int, prose: int, min_chars: int) -> bool:
+def needs_full_pass(text: str, min_chars: int) -> bool:
     """Whether trafilatura's full pass (with its fallbacks) should look again: the fast
-    text is short, or far below the prose the page's paragraphs hold."""
-    return length < max(min_chars, _FULL_PASS_BELOW) or length < 0.7 * prose
+    text is short, or mostly short lines (a menu taken for the article)."""
+    if weighted_length(text) < max(min_chars, _FULL_PASS_BELOW):
+        return True
+    lines = [line for line in text.split("\n") if line.strip()]
+    long = sum(len(line) for line in lines if weighted_length(line) >= 80)
+    return long < 0.5 * len(text)
 
 
 def content_hash(text: str) -> str:
@@ -436,7 +439,6 @@ def extract_article(
     published = known.get("published") or metadata.published(tree, ld, site.tz)
     tags = metadata.tags(tree, ld, category)
     declared = declares_article(tree, ld)
-    prose = paragraph_prose(tree)
     modified = metadata.modified(tree, ld, site.tz)
 
     def extracted(tree: etree._Element, fast: bool) -> tuple[str, int, int, Any]:
@@ -463,7 +465,7 @@ def extract_article(
 
     text, code_blocks, formulas, cleaned = extracted(tree, True)
     reason = judge(title, text, head_title, min_chars, cards_around(text), declared)
-    if not site.body and needs_full_pass(weighted_length(text), prose, min_chars):
+    if not site.body and needs_full_pass(text, min_chars):
         retry = extracted(parse_html(html), False)
         retry_reason = judge(
             title, retry[0], head_title, min_chars, cards_around(retry[0], cheap=False), declared

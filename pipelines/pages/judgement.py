@@ -80,16 +80,6 @@ def has_article_prose(tree: etree._Element) -> bool:
     return False
 
 
-def paragraph_prose(tree: etree._Element, min_len: int = 80) -> int:
-    """Weighted characters of the page's paragraphs long enough to be prose."""
-    total = 0
-    for p in tree.iter("p"):
-        n = weighted_length(text_of(p))
-        if n >= min_len:
-            total += n
-    return total
-
-
 def shown_in_text(cards: list[tuple[str, str]], text: str) -> tuple[int, int]:
     """(cards, characters) of those cards whose title or excerpt is in the extracted text: teasers
     outside the text (related stories, menus, sidebars) do not make a page a listing."""

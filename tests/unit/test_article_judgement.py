@@ -122,10 +122,11 @@ def test_comments_heading_after_the_story_still_ends_it() -> None:
 def test_full_pass_only_for_short_or_thin_text() -> None:
     from pipelines.pages.article import needs_full_pass
 
-    assert needs_full_pass(150, 0, 200)
-    assert needs_full_pass(900, 0, 200)
-    assert needs_full_pass(3000, 6000, 200)
-    assert not needs_full_pass(3000, 3500, 200)
+    prose = "A long line of prose that goes on for well over eighty characters, as articles do. "
+    assert needs_full_pass("Short teaser.", 200)
+    assert needs_full_pass(prose * 5, 200)  # under 1,000 characters
+    assert needs_full_pass("\n".join(["Home", "News", "Sport", "Weather"] * 80), 200)
+    assert not needs_full_pass("\n".join([prose * 3] * 6), 200)
 
 
 def test_cards_are_not_looked_for_on_plain_prose(monkeypatch) -> None:
