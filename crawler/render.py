@@ -96,6 +96,10 @@ def looks_like_feed(url: str) -> bool:
     return path.endswith(_FEED_SUFFIXES)
 
 
+# This many paragraph tags in the HTML and the page is no script-built shell.
+_ARTICLE_PARAGRAPHS = 3
+
+
 class ArticleRender:
     """Whether an article page is fetched once more through the browser (``LISTINGS_RENDER``):
     the request that does so calls back into the spider."""
@@ -104,6 +108,7 @@ class ArticleRender:
         self.spider = spider
         self.min_chars = min_chars
         self.said_cannot_render = False
+        self.missing: str | None = None  # what rendering needs here, once asked ("" if nothing)
 
     def request(self, response: Response) -> Request | None:
         """An article page whose HTML has no main text because its scripts build it: the same
@@ -111,9 +116,16 @@ class ArticleRender:
         spider = self.spider
         if spider.render_mode is RenderMode.NEVER or response.meta.get(RENDER_META):
             return None
-        if not no_cards_cause(response.body, response.status).startswith(APP_CAUSE):
+        # An article's paragraphs are in its HTML: the diagnosis below reads the whole page,
+        # and every article page passes here, so the cheap test comes first.
+        body = response.body
+        if body.count(b"<p>") + body.count(b"<p ") >= _ARTICLE_PARAGRAPHS:
             return None
-        missing = missing_renderer(spider.crawler.settings)
+        if not no_cards_cause(body, response.status).startswith(APP_CAUSE):
+            return None
+        if self.missing is None:
+            self.missing = missing_renderer(spider.crawler.settings) or ""
+        missing = self.missing
         if missing:
             if not self.said_cannot_render:
                 self.said_cannot_render = True
