@@ -118,6 +118,8 @@ class Tally:
             return
         if request.meta.get(RERENDER_META):  # a page counted already, now read in a browser
             return
+        if request.meta.get("empty_listing"):  # the robots.txt an empty listing led to
+            return
         counts.listing_pages += 1
         start = self.starts.get(request.meta.get("start_url", ""))
         if request.meta.get("listing_page") == 1 and start is not None:
