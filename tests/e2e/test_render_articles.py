@@ -5,26 +5,17 @@ them as extraction errors."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers.browser import needs_chromium
 from tests.helpers.crawl import crawl, table
 from tests.helpers.sitegen import build_site, posts
 
 N = 4
-CHROMIUM = "/usr/bin/chromium"
-
-needs_chromium = pytest.mark.skipif(
-    importlib.util.find_spec("scrapy_playwright") is None
-    or not (Path(CHROMIUM).is_file() or shutil.which("chromium")),
-    reason="rendering needs scrapy-playwright (pip install '.[render]') and Chromium "
-    "(apt-get install chromium), not installed here",
-)
 
 ARTICLE_JS = """
 (async function () {
