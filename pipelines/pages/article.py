@@ -432,13 +432,14 @@ def extract_article(
     page_title = clean_title(metadata.title(tree, ld))
     title = known.get("title") or page_title
     head_title = text_of(tree.find(".//title"))
-    possible = listing_possible(tree)
-    headings = linked_headings(tree) if possible else []
     category = known.get("category") or metadata.category(tree, ld)
     author = metadata.author(tree, ld)
     published = known.get("published") or metadata.published(tree, ld, site.tz)
     tags = metadata.tags(tree, ld, category)
     declared = declares_article(tree, ld)
+    possible = listing_possible(tree)
+    # Only plainly_prose reads them, and only for a page that declares itself an article.
+    headings = linked_headings(tree) if possible and declared else []
     modified = metadata.modified(tree, ld, site.tz)
 
     def extracted(tree: etree._Element, fast: bool) -> tuple[str, int, int, Any]:
