@@ -31,6 +31,7 @@ from pipelines.pages.judgement import (
 )
 from pipelines.pages.marks import CODE_MARK, FORMULA_MARK, take_marks  # noqa: F401 (re-exported)
 from pipelines.pages.metadata import json_ld
+from pipelines.pages.scripted import script_held_story
 from pipelines.pages.sites import GENERIC, SiteConfig, select
 from pipelines.pages.trim import drop_furniture
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_text, clean_title
@@ -388,14 +389,61 @@ def judge(
 _FULL_PASS_BELOW = 1000
 
 
-def needs_full_pass(text: str, min_chars: int) -> bool:
+def needs_full_pass(text: str, min_chars: int, prose: int = 0) -> bool:
     """Whether trafilatura's full pass (with its fallbacks) should look again: the fast
-    text is short, or mostly short lines (a menu taken for the article)."""
-    if weighted_length(text) < max(min_chars, _FULL_PASS_BELOW):
+    text is short, holds under a third of the page's paragraph prose (``prose``, from
+    ``paragraph_prose``), or is mostly short lines (a menu taken for the article)."""
+    if weighted_length(text) < max(min_chars, _FULL_PASS_BELOW, prose // 3):
         return True
     lines = [line for line in text.split("\n") if line.strip()]
     long = sum(len(line) for line in lines if weighted_length(line) >= 80)
     return long < 0.5 * len(text)
+
+
+def paragraph_prose(tree: etree._Element) -> int:
+    """Weighted characters of the page's long paragraphs (``<p>`` of 80 and more): what an
+    article's text should roughly hold when the page is one story."""
+    total = 0
+    for p in tree.iter("p"):
+        length = weighted_length(" ".join(p.text_content().split()))
+        if length >= 80:
+            total += length
+    return total
+
+
+_DESCRIPTION_XPATH = (
+    "//meta[@property='og:description' or @name='description' or @name='twitter:description']"
+    "/@content"
+)
+
+
+def description_lead(tree: etree._Element) -> str:
+    """The opening words of the page's declared description, flattened for comparison
+    (empty when it is too short to tell texts apart)."""
+    for content in tree.xpath(_DESCRIPTION_XPATH):
+        flat = " ".join(str(content).split()).casefold()
+        if weighted_length(flat) >= 60:
+            return flat[:50]
+    return ""
+
+
+def _holds(text: str, lead: str) -> bool:
+    return bool(lead) and lead in " ".join(text.split()).casefold()
+
+
+def prefer_retry(
+    text: str, reason: str | None, retry: str, retry_reason: str | None, lead: str
+) -> bool:
+    """Whether the full pass's text replaces the fast one. The text that holds the page's
+    own description (``lead``) is the story, unless it is little more than that
+    description; otherwise longer is better unless it is the related-stories block that
+    made it longer (the full pass picks such blocks up)."""
+    acceptable = retry_reason is None or reason is not None
+    holds = _holds(retry, lead), _holds(text, lead)
+    sizes = len(retry), len(text)
+    if holds[0] != holds[1] and 3 * sizes[holds.index(True)] >= sizes[holds.index(False)]:
+        return holds[0] and acceptable
+    return len(retry) > len(text) and acceptable
 
 
 def content_hash(text: str) -> str:
@@ -441,6 +489,8 @@ def extract_article(
     # Only plainly_prose reads them, and only for a page that declares itself an article.
     headings = linked_headings(tree) if possible and declared else []
     modified = metadata.modified(tree, ld, site.tz)
+    prose = paragraph_prose(tree)
+    lead = description_lead(tree)
 
     def extracted(tree: etree._Element, fast: bool) -> tuple[str, int, int, Any]:
         raw, code, formulas = take_marks(main_text(prepare_tree(tree, html), url, site.body, fast))
@@ -466,16 +516,22 @@ def extract_article(
 
     text, code_blocks, formulas, cleaned = extracted(tree, True)
     reason = judge(title, text, head_title, min_chars, cards_around(text), declared)
-    if not site.body and needs_full_pass(text, min_chars):
+    if not site.body and needs_full_pass(text, min_chars, prose):
         retry = extracted(parse_html(html), False)
         retry_reason = judge(
             title, retry[0], head_title, min_chars, cards_around(retry[0], cheap=False), declared
         )
-        # Longer is better unless it is the related-stories block that made it longer
-        # (the full pass picks such blocks up: its cards are always looked for).
-        if len(retry[0]) > len(text) and (retry_reason is None or reason is not None):
+        if prefer_retry(text, reason, retry[0], retry_reason, lead):
             text, code_blocks, formulas, cleaned = retry
             reason = retry_reason
+    if reason and reason.startswith("main text too short") and not site.body:
+        # A script-built page may still carry its story in its data.
+        story = script_held_story(parse_html(html), ld)
+        if story:
+            held = extracted(parse_html(story), False)
+            if judge(title, held[0], head_title, min_chars, Listed(), declared) is None:
+                text, code_blocks, formulas, cleaned = held
+                reason = None
     if reason:
         return NotAnArticle(canon, reason)
     language = detect_language(text)
