@@ -38,6 +38,10 @@ def test_paragraph_prose_counts_long_paragraphs_only() -> None:
         + "</body></html>"
     )
     assert paragraph_prose(tree) == sum(len(p) for p in STORY)
+    # Readers' comments are no part of the story the text should hold.
+    comments = "".join(f'<li class="comment"><p>{p}</p></li>' for p in STORY)
+    tree = parse_html(f"<html><body><p>{STORY[0]}</p><ol>{comments}</ol></body></html>")
+    assert paragraph_prose(tree) == len(STORY[0])
 
 
 def test_description_lead_needs_a_real_description() -> None:
