@@ -120,6 +120,10 @@ _LICENCE_LOW = _lowered(_LICENCE_TEXT)
 _REWARD_LOW = _lowered(_REWARD_TEXT)
 _NAV_LOW = _lowered(_NAV_TEXT)
 _META_LOW = _lowered(_META_TEXT)
+# One search rejects the many text nodes that are none of the four.
+_ANY_LOW = re.compile(
+    "|".join(f"(?:{rx.pattern})" for rx in (_LICENCE_LOW, _REWARD_LOW, _NAV_LOW, _META_LOW))
+)
 
 # "/descendant::body/descendant::x" selects what "//body//x" does, without first building the
 # set of every node of the page (libxml2 evaluates "//" as descendant-or-self::node()/child).
@@ -223,6 +227,8 @@ def _by_text(tree: etree._Element) -> list[etree._Element]:
     for node in _SHORT_TEXTS(tree):
         text = str(node)
         low = _fold(text)
+        if not _ANY_LOW.search(low):
+            continue
         licence = _LICENCE_LOW.search(low)
         reward = not licence and len(text) <= 60 and _REWARD_LOW.search(low)
         nav = not (licence or reward) and len(text) <= 60 and _NAV_LOW.search(low)
