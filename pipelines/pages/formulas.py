@@ -20,19 +20,41 @@ from pipelines.pages.marks import FORMULA_MARK
 
 # Every element form of a rendered formula, in one pass over the page's elements (the same
 # nodes as a union of "//…" paths, in document order, without sorting a union).
-_ELEMENTS = etree.XPath(
-    "/descendant::*[@data-tex or @data-latex or @data-formula"
-    " or (self::script and starts-with(@type, 'math/tex'))"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' katex ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' katex-display ')"
-    " or self::mjx-container or self::math"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' math ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' arithmatex ')"
-    " or (self::img and @alt and (contains(@class, 'math') or contains(@class, 'latex')"
-    "   or contains(@class, 'tex') or contains(@class, 'formula') or contains(@class, 'equation')"
-    "   or contains(@src, 'latex') or contains(@src, 'mathtex') or contains(@src, 'tex?')"
-    "   or contains(@src, 'codecogs') or contains(@src, 'chart.apis.google.com/chart?cht=tx')))]"
-)
+# What marks an element as a rendered formula (read in one pass over the tree: an XPath of
+# this many string tests costs several milliseconds on a page of a thousand elements).
+_MATH_TAGS = {"math", "mjx-container"}
+_MATH_ATTRS = ("data-tex", "data-latex", "data-formula")
+_MATH_CLASSES = {"katex", "katex-display", "math", "arithmatex"}
+_MATH_IMG_CLASS = ("math", "latex", "tex", "formula", "equation")
+_MATH_IMG_SRC = ("latex", "mathtex", "tex?", "codecogs", "chart.apis.google.com/chart?cht=tx")
+
+
+def _is_formula_element(el: etree._Element, keys: list[str]) -> bool:
+    tag = el.tag
+    if tag in _MATH_TAGS or any(a in keys for a in _MATH_ATTRS):
+        return True
+    if tag == "script":
+        return (el.get("type") or "").startswith("math/tex")
+    cls = el.get("class") or ""
+    if cls and not _MATH_CLASSES.isdisjoint(cls.split()):
+        return True
+    if tag == "img" and "alt" in keys:
+        src = el.get("src") or ""
+        return any(w in cls for w in _MATH_IMG_CLASS) or any(w in src for w in _MATH_IMG_SRC)
+    return False
+
+
+def _formula_elements(tree: etree._Element) -> list[etree._Element]:
+    """Rendered formulas of every element form, in document order."""
+    out = []
+    for el in tree.getroottree().getroot().iter():
+        if isinstance(el.tag, str):
+            keys = el.keys()
+            if (keys or el.tag in _MATH_TAGS) and _is_formula_element(el, keys):
+                out.append(el)
+    return out
+
+
 _MATH_SCRIPTS = etree.XPath("/descendant::script[starts-with(@type, 'math/tex')]")
 _MML_LATEX = etree.XPath("descendant::*[@data-mml-node='math'][@data-latex]/@data-latex")
 _TEX_ANNOTATION = etree.XPath("descendant::annotation[contains(@encoding, 'tex')]")
@@ -159,7 +181,7 @@ def _drop_mathjax2_visuals(tree: etree._Element) -> None:
 def replace_formula_elements(tree: etree._Element) -> None:
     """Rendered formulas (every element form) to marker + TeX."""
     _drop_mathjax2_visuals(tree)
-    found = [el for el in _ELEMENTS(tree) if not _bare_wrapper(el)]
+    found = [el for el in _formula_elements(tree) if not _bare_wrapper(el)]
     for el in outermost(found):
         if el.getparent() is None or el.tag in ("html", "body"):
             continue
