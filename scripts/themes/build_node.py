@@ -1,7 +1,7 @@
-"""Render the corpus posts with Docusaurus and VuePress (theme hope) into tests/corpus/themes/.
+"""Render the corpus posts with Docusaurus and VuePress (hope, reco) into tests/corpus/themes/.
 
-    python scripts/themes/build_node.py                                  # both sites
-    python scripts/themes/build_node.py --themes docusaurus              # one of them
+    python scripts/themes/build_node.py                                  # all three sites
+    python scripts/themes/build_node.py --themes vuepress-reco           # one of them
     python scripts/themes/build_node.py --work /tmp/themes-build-node --reinstall
 
 Needs Node.js and npm. Each site is a throw-away project under --work (outside the
@@ -52,6 +52,10 @@ class NodeSite:
     peers: list[str] = field(default_factory=list)
     # name -> the pinned package whose version it shares (released together)
     same_as: dict[str, str] = field(default_factory=dict)
+    # name -> (range, peer): the newest release of `name` in `range` (which must name the
+    # prerelease line, e.g. ">=2.0.0-0") whose peerDependencies ask for exactly the version
+    # pinned for `peer`; for plugins the theme does not bring itself
+    fits: dict[str, tuple[str, str]] = field(default_factory=dict)
     # `"type": "module"` in package.json (Docusaurus' server bundle breaks with it)
     esm: bool = False
 
@@ -89,7 +93,19 @@ def pins(node: NodeSite) -> dict[str, str]:
             deps[name] = pin(name, peer_ranges[name])
     for name, twin in node.same_as.items():
         deps[name] = deps[twin]
+    for name, (spec, peer) in node.fits.items():
+        deps[name] = newest_for_peer(name, spec, peer, deps[peer])
     return dict(sorted(deps.items()))
+
+
+def newest_for_peer(name: str, spec: str, peer: str, version: str) -> str:
+    """The newest release of `name` in `spec` whose peer dependency `peer` is `version`."""
+    found = npm_json(f"{name}@{spec}", "version", f"peerDependencies.{peer}")
+    rows = found if isinstance(found, list) else [found]
+    fitting = [r["version"] for r in rows if r.get(f"peerDependencies.{peer}") == version]
+    if not fitting:
+        raise RuntimeError(f"no release of {name} has the peer {peer}@{version}")
+    return max(fitting, key=_key)
 
 
 def install(node: NodeSite, project: Path, reinstall: bool) -> dict[str, str]:
@@ -321,12 +337,92 @@ def write_hope(project: Path) -> None:
         )
 
 
+# ---------------------------------------------------------------- VuePress + reco
+
+RECO_CONFIG = """\
+import {{ defineUserConfig }} from "vuepress";
+import {{ viteBundler }} from "@vuepress/bundler-vite";
+import {{ feedPlugin }} from "@vuepress/plugin-feed";
+import {{ sitemapPlugin }} from "@vuepress/plugin-sitemap";
+import {{ recoTheme }} from "vuepress-theme-reco";
+
+export default defineUserConfig({{
+  base: "/",
+  lang: "zh-CN",
+  title: {title},
+  description: {description},
+  bundler: viteBundler(),
+  theme: recoTheme({{
+    author: {author},
+    autoSetBlogCategories: true,
+    autoAddCategoryToNavbar: true,
+    categoriesText: "Categories",
+    tagsText: "Tags",
+    navbar: [
+      {{ text: "Home", link: "/" }},
+      {{ text: "Posts", link: "/posts.html" }},
+      {{ text: "Timeline", link: "/timeline.html" }},
+    ],
+    lastUpdated: false,
+    editLink: false,
+  }}),
+  plugins: [
+    feedPlugin({{ hostname: {url}, atom: true, rss: true }}),
+    sitemapPlugin({{ hostname: {url} }}),
+  ],
+}});
+"""
+
+RECO_HOME = """\
+---
+home: true
+title: 首页
+modules: [BannerBrand, Blog, Footer]
+bannerBrand:
+  title: {title}
+  description: {description}
+footer:
+  startYear: 2024
+---
+"""
+
+
+def write_reco(project: Path) -> None:
+    js = json.dumps
+    src = project / "src"
+    if src.exists():
+        shutil.rmtree(src)
+    (src / ".vuepress").mkdir(parents=True)
+    (src / ".vuepress" / "config.js").write_text(
+        RECO_CONFIG.format(
+            title=js(TITLE), description=js(DESCRIPTION), url=js(BASE_URL), author=js(SITE_AUTHOR)
+        ),
+        encoding="utf-8",
+    )
+    (src / "README.md").write_text(
+        RECO_HOME.format(title=TITLE, description=DESCRIPTION), encoding="utf-8"
+    )
+    # reco's blog is every Markdown page under a `blogs/` directory
+    posts = src / "blogs"
+    posts.mkdir()
+    for post in POSTS:
+        (posts / f"{post.slug}.md").write_text(
+            meta(post, keys={}) + "\n" + body(post, "<!-- more -->"), encoding="utf-8"
+        )
+
+
 # ---------------------------------------------------------------- sites
 
 # vuepress-theme-hope: its two newest releases (2.0.0-rc.109, rc.107) depend on exact
 # @vuepress/plugin-* releases (plugin-blog rc.134, plugin-feed rc.130, ...) that the npm
 # registry used here does not have; rc.106 is the newest whose whole tree installs.
 HOPE_VERSION = "2.0.0-rc.106"
+
+# vuepress-theme-reco: the 2.x line (VuePress 2, as hope) rather than the npm `latest` tag
+# 1.6.17, which is for VuePress 1 (webpack 4, which current Node.js only runs with the
+# legacy OpenSSL provider). 2.0.0-rc.26 is the newest 2.x release; the registry has every
+# package it depends on and the site builds (see the peer note in its truth).
+RECO_VERSION = "2.0.0-rc.26"
 
 SITES: dict[str, NodeSite] = {
     "docusaurus": NodeSite(
@@ -418,6 +514,67 @@ SITES: dict[str, NodeSite] = {
             "@vuepress/plugin-sitemap",
         ],
     ),
+    "vuepress-reco": NodeSite(
+        site=Site(
+            generator="vuepress",
+            theme="reco",
+            env="npm",
+            render=lambda *_: Path(),
+            start_path="/",
+            listings=["/", "/posts.html"],
+            path_of=lambda p: f"/blogs/{p.slug}.html",
+            generator_package="vuepress",
+            theme_package="vuepress-theme-reco",
+            # reco's blog list shows 10 posts per page, a constant in its components
+            per_page=10,
+            notes=[
+                "VuePress 2 (vite bundler) + vuepress-theme-reco 2, posts are the pages "
+                "under blogs/, autoSetBlogCategories and autoAddCategoryToNavbar on; home "
+                "page modules BannerBrand, Blog, Footer",
+                "listing pagination is client-side only and 10 per page (a constant in "
+                "reco's Blog and Posts components, not configurable): '/' and '/posts.html' "
+                "render the 10 newest posts, the pager's page numbers are <span>s without "
+                "links (/?page=N and /posts/N.html after hydration); the static "
+                "/posts/1.html and /posts/2.html exist but both render page 1. The two "
+                "oldest posts are linked from /timeline.html, the category and tag pages "
+                "(/categories/<name>/1.html, names of Chinese values in pinyin), the feeds "
+                "the pages declare (atom.xml, rss.xml) and sitemap.xml",
+                "dates: the front matter holds the instant with its offset; reco prints the "
+                "serialized UTC instant without its zone ('2024-01-08 01:30:00' for "
+                "09:30+08:00), the feeds carry the right instant",
+                "no math support in reco: formulas stay as $...$ / $$...$$ TeX text in the "
+                "HTML (as in the Nikola sites); the prices of coffee-budget are plain text",
+                "code blocks: @vuepress/plugin-prismjs with line numbers (reco's default)",
+                "feed and sitemap: @vuepress/plugin-feed and @vuepress/plugin-sitemap added "
+                "to the site config (reco brings neither), newest releases whose peer is "
+                "the pinned vuepress",
+                "the home footer prints the build year ('Corpus Editors 2024 - <year>')",
+                f"vuepress-theme-reco {RECO_VERSION} declares the peer vuepress 2.0.0-rc.19 "
+                "but depends on @vuepress/bundler-* rc.18 and @vuepress/plugin-* releases "
+                "whose peer is rc.18 or older; npm overrides those peers and nests "
+                "@vuepress/core rc.18 under the theme, the build runs vuepress rc.19",
+                "the HTML is server-rendered Vue that hydrates in the browser",
+            ],
+        ),
+        packages={"vuepress-theme-reco": RECO_VERSION, "vue": "latest"},
+        peers_of=("vuepress-theme-reco", RECO_VERSION),
+        peers=["vuepress"],
+        same_as={"@vuepress/bundler-vite": "vuepress"},
+        fits={
+            "@vuepress/plugin-feed": (">=2.0.0-0", "vuepress"),
+            "@vuepress/plugin-sitemap": (">=2.0.0-0", "vuepress"),
+        },
+        esm=True,
+        write=write_reco,
+        command=["node_modules/.bin/vuepress", "build", "src", "--dest", "dist", "--clean-cache"],
+        output="dist",
+        language="zh-CN",
+        record=[
+            "@vuepress-reco/shared",
+            "@vuepress-reco/vuepress-plugin-page",
+            "@vuepress/plugin-prismjs",
+        ],
+    ),
 }
 
 
@@ -443,7 +600,7 @@ def build(node: NodeSite, work: Path, out_root: Path, reinstall: bool) -> dict[s
         t0,
         versions=(packages[site.generator_package], packages[site.theme_package]),
         packages=dict(sorted(packages.items())),
-        per_page=PER_PAGE,
+        per_page=site.per_page,
         language=node.language,
     )
 
