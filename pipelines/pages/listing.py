@@ -808,12 +808,24 @@ def _date(c: _Candidate, tz: tzinfo) -> datetime | None:
     return None
 
 
+def _wraps_entry(el: etree._Element, links: list[etree._Element], c: _Candidate) -> bool:
+    """A category-classed element holding a link to the card's own URL is the entry.
+
+    WordPress' post_class() puts ``category-<slug>`` on every post's wrapper: a class that
+    styles the whole entry by its category, not a label to read the category from (a
+    category label links to its archive, never to the post).
+    """
+    return any(_href(a, c.base) == c.url for a in links)
+
+
 def _category(c: _Candidate) -> str | None:
     for a in c.root.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
         return text_of(a) or None
     for el in c.root.iter():
         if isinstance(el.tag, str) and _category_class(el):
             links = el.xpath(".//a") if el.tag != "a" else [el]
+            if _wraps_entry(el, links, c):
+                continue
             text = text_of(links[0]) if links else text_of(el)
             text = re.sub(
                 r"^(?:(?:分类|Category|Categories|栏目)\s*[:：]?|in\s)\s*", "", text, flags=re.I
