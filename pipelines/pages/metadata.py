@@ -42,12 +42,15 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—_·»:]|::)\s+|\s*[|_]\s*|\s+-\s
 _AUTHOR_LABEL = re.compile(
     r"(?:^|\s)(?:(?:本文|文章)?作者|作\s*者|文|撰文|编辑|責任編輯|责任编辑|by|posted\s+by|written\s+by"
     r"|(?:post\s+)?author)"
-    r"\s*[:：/]\s*|(?:^|\s)(?:by|由)\s+",
+    r"\s*[:：/]\s*|(?:^|\s)(?:by|由)\s+|^(?-i:[Vv]on|[Pp]or|[Pp]ar|[Dd]oor)\s+(?=[A-ZÀ-Þ])",
     re.I,
 )
 _AUTHOR_CLASS = re.compile(r"author|byline|nickname|writer|user-?name|post-?user|poster", re.I)
 _AUTHOR_JUNK = re.compile(
-    r"^(?:by|posted\s+by|written\s+by|(?:本文|文章)?作者|(?:post\s+)?author|文|由)\s*[:：/]?\s*|\s*(?:發表於|发表于|粉丝.*|关注.*"
+    r"^(?:by|posted\s+by|written\s+by|(?:本文|文章)?作者|(?:post\s+)?author|文|由)\s*[:：/]?\s*"
+    r"|^(?:von|por|par|door|text|texto|reporter|autor(?:in)?|redakteur(?:in)?|記者|记者)"
+    r"(?:\s*[:：]\s*|\s+(?=[A-ZÀ-Þ]))"
+    r"|\s+(?:기자|특파원|記者|记者)$|\s*(?:發表於|发表于|粉丝.*|关注.*"
     r"|编辑于.*|posted.*|on\s+\w+\s+\d.*|\s*(?:阅读|评论|閱讀|評論)\s*[（(]\d+.*|\s+(?:分享|编辑)$)$",
     re.I,
 )
@@ -140,16 +143,70 @@ def _heading_text(h: etree._Element) -> str:
 
 
 def _content_headings(tree: etree._Element) -> list[tuple[str, str]]:
+    return [(h.tag, text) for h, text in _heading_elements(tree)]
+
+
+def _heading_elements(tree: etree._Element) -> list[tuple[etree._Element, str]]:
     out = []
     for h in tree.xpath("//body//h1 | //body//h2"):
         text = _heading_text(h)
         if text and not in_furniture(h, strict=True):
-            out.append((h.tag, text))
+            out.append((h, text))
     return out
+
+
+def _kickers(h: etree._Element) -> set[str]:
+    """The texts a heading's first child elements show: a kicker set apart in its own
+    <span> ("<h1><span>Premier League</span> <span>Title</span></h1>")."""
+    return {text_of(c) for c in h[:2] if isinstance(c.tag, str) and text_of(c)}
 
 
 def _title_parts(head_title: str) -> list[str]:
     return [p.strip() for p in _TITLE_SEPARATORS.split(head_title) if p.strip()]
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+_QUOTE_FORMS = re.compile("[‘’‚“”„«»\"']")
+_KICKER_END = re.compile(r"\S\s*[:|/–—-]\s*$")
+
+
+def _declared_form(heading: str, declared: list[str], kickers: set[str]) -> str | None:
+    """The declared title a heading shows in another form: the same words with other
+    punctuation (a kicker span glued to the title, quotes dropped), the heading with a
+    kicker or a brand glued to one end."""
+    letters = _letters(heading)
+    if not letters:
+        return None
+    # Only the first declared title: a page's other titles often carry the kicker.
+    if declared and _letters(declared[0]) == letters:
+        same = _QUOTE_FORMS.sub("'", declared[0]) == _QUOTE_FORMS.sub("'", heading)
+        return heading if same else declared[0]
+    for d in declared:
+        shorter = len(d) >= 15 and len(d) >= 0.5 * len(heading)
+        kicker = heading[: -len(d)]
+        if (
+            shorter
+            and heading.endswith(d)
+            and (_KICKER_END.search(kicker) or kicker.strip() in kickers)
+        ):
+            return d
+        if shorter and heading.startswith(d) and not heading[len(d) :][:1].isspace():
+            return d
+    return None
+
+
+def _without_site_suffix(value: str, site_names: set[str], confirmed: list[str]) -> str:
+    """A declared title without the site's name after a separator ("Title - Site"), when
+    the JSON-LD headline confirms the shorter form."""
+    m = re.search(r"\s+(?:[-|–—·»]|::)\s+([^|–—·»]{1,40})$", value)
+    if m and m.group(1).strip().casefold() in {n.casefold() for n in site_names}:
+        short = value[: m.start()].strip()
+        if short and short in confirmed:
+            return short
+    return value
 
 
 @total("title", lambda: None)
@@ -163,11 +220,17 @@ def title(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str |
     parts = _title_parts(head)
     if len(parts) > 1:
         site_names.add(parts[-1])
-    headings = [(tag, t) for tag, t in _content_headings(tree) if t not in site_names]
-    for _, text in headings:
-        if any(d == text or d.startswith(text) for d in declared) or (
-            len(text) >= 4 and head.startswith(text)
-        ):
+    in_json_ld = [c.value for c in found.titles if c.source == "jsonld"]
+    declared = [_without_site_suffix(d, site_names, in_json_ld) for d in declared]
+    shown = [(h, t) for h, t in _heading_elements(tree) if t not in site_names]
+    headings = [(h.tag, t) for h, t in shown]
+    for h, text in shown:
+        if any(d == text for d in declared):
+            return text
+        confirmed = _declared_form(text, declared, _kickers(h))
+        if confirmed:
+            return confirmed
+        if any(d.startswith(text) for d in declared) or (len(text) >= 4 and head.startswith(text)):
             return text
     h1s = [t for tag, t in headings if tag == "h1"]
     if len(h1s) == 1:
@@ -188,6 +251,64 @@ _NOT_A_NAME = re.compile(
 )
 
 
+# "Elena Oberholzer (obe)": a newsroom's initials after the name.
+_INITIALS = re.compile(r"\s*\([a-z]{2,5}\)")
+# Several names in one string: "A, B and C", "A und B", "A og B".
+_NAME_LIST = re.compile(r"\s*[,;、，]\s*|\s+(?:and|und|og|och|y|et|e|en|i|ve|&)\s+")
+
+
+# A two- or three-character name spaced out to the width of others: "赵  培".
+_SPACED_HAN_NAME = re.compile(r"^([\u4e00-\u9fff])\s+([\u4e00-\u9fff]{1,2})$")
+
+
+# "Kooman, F.", "Doe, J. R.": a surname, then initials; "Jong, Michiel de" as catalogues
+# write a creator (Dublin Core).
+_SURNAME_INITIALS = re.compile(r"([A-ZÀ-Þ][\w'’-]+),\s*((?:[A-ZÀ-Þ]\.\s*){1,3})")
+_SURNAME_GIVEN = re.compile(
+    r"([A-ZÀ-Þ][\w'’-]+),\s*([A-ZÀ-Þ][\w'’-]+(?:\s+[A-ZÀ-Þ]\.)?)"
+    r"((?:\s+(?:de|da|di|du|van|von|der|den|la|le|del|dos))*)"
+)
+
+
+def first_last(raw: str, catalogue: bool = False) -> str:
+    """A "Last, First" name turned around ("Kooman, F." -> "F. Kooman"); with ``catalogue``
+    (a Dublin Core creator) also "Jong, Michiel de" -> "Michiel de Jong"."""
+    raw = raw.strip()
+    m = _SURNAME_INITIALS.fullmatch(raw)
+    if m:
+        return f"{m.group(2).strip()} {m.group(1)}"
+    m = _SURNAME_GIVEN.fullmatch(raw) if catalogue else None
+    if m:
+        return " ".join(p for p in (m.group(2), m.group(3).strip(), m.group(1)) if p)
+    return raw
+
+
+def split_names(raw: str) -> list[str]:
+    """The names of a string that lists several ("A, B and C"); the string itself when a
+    part does not start like a name (a conjunction inside a name, a role after a comma
+    is dropped later as too long)."""
+    raw = first_last(_INITIALS.sub("", raw))
+    if not _NAME_LIST.search(raw):
+        return [raw]
+    parts = [p.strip() for p in _NAME_LIST.split(raw) if p and p.strip()]
+    if len(parts) < 2 or not all(p[0].isupper() or not p[0].isascii() for p in parts):
+        return [raw]
+    return parts
+
+
+_PAIRS = {"(": ")", "（": "）"}
+
+
+def _unpaired_brackets_off(name: str) -> str:
+    """``name`` without a bracket at either end that has no partner inside."""
+    for opening, closing in _PAIRS.items():
+        while name.endswith(closing) and name.count(closing) > name.count(opening):
+            name = name[:-1].rstrip()
+        while name.startswith(opening) and name.count(opening) > name.count(closing):
+            name = name[1:].lstrip()
+    return name
+
+
 def clean_author(raw: Any) -> str | None:
     """A person's name from a byline or a declared value; None for anything else."""
     if isinstance(raw, list):
@@ -197,11 +318,15 @@ def clean_author(raw: Any) -> str | None:
         if raw is not None:
             structured.oddity("author_shape")
         return None
-    name = normalize_line(raw[:500])
+    name = _INITIALS.sub("", normalize_line(raw[:500]))
     previous = None
     while previous != name:
         previous = name
-        name = _AUTHOR_JUNK.sub("", name).strip(" ·|,，:：@()（）[]【】")
+        name = _AUTHOR_JUNK.sub("", name).strip(" ·|,，:：@[]【】")
+        # Brackets go only when unpaired: "周思博 (Joel Spolsky)" keeps its own.
+        name = _unpaired_brackets_off(name)
+        name = re.sub(r"^[(（]([^()（）]*)[)）]$", r"\1", name)
+    name = _SPACED_HAN_NAME.sub(r"\1\2", name)
     if (
         not name
         or len(name) > 40
@@ -217,9 +342,31 @@ def clean_author(raw: Any) -> str | None:
     return name
 
 
-def _joined(names: list[str]) -> str | None:
-    """Several authors as the column holds them: "A, B" (first seen order, no repeats)."""
-    cleaned = [n for n in (clean_author(x) for x in names) if n]
+def _site_like(name: str, site_names: set[str]) -> bool:
+    """Whether ``name`` names the site: one of its names (casefolded), that name without its
+    domain ending ("vnexpress.net"), or a whole word of it ("Báo VnExpress")."""
+    n = name.casefold().strip()
+    if not n:
+        return False
+    for site in site_names:
+        if n == site or n == re.sub(r"\.[a-z]{2,6}$", "", site):
+            return True
+        # A word of a short name only: "SIMPLYFOUND.COM | BY: JOE WEE" credits a person.
+        short = len(site.split()) <= 3
+        if short and len(n) >= 3 and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", site):
+            return True
+    return False
+
+
+def _joined(names: list[str], site_names: set[str] | None = None) -> str | None:
+    """Several authors as the column holds them: "A, B" (first seen order, no repeats),
+    without the site's own names."""
+    skip = site_names or set()
+    cleaned = [
+        n
+        for n in (clean_author(part) for x in names for part in split_names(x))
+        if n and not _site_like(n, skip)
+    ]
     return ", ".join(dict.fromkeys(cleaned)) or None
 
 
@@ -260,12 +407,79 @@ _BYLINE_END = re.compile(
     r"[a-z]*\.?(?:\s|$)",
     re.I,
 )
-_BARE_BY = re.compile(r"^(?:posted\s+|written\s+)?(?:by|由)\s+", re.I)
+_BARE_BY = re.compile(
+    r"^(?:posted\s+|written\s+)?(?:by|由)\s+|^(?-i:[Vv]on|[Pp]or|[Pp]ar|[Dd]oor)\s+(?=[A-ZÀ-Þ])",
+    re.I,
+)
+# After "Von", "Por", "Par": only capitalised words (and name particles) make a name, so
+# that "Von Iron Man zu Doctor Doom" stays a sentence.
+_FOREIGN_BY = re.compile(r"^(?:von|por|par|door)\s", re.I)
+_CAPITALISED = re.compile(
+    r"(?:(?:[A-ZÀ-Þ][\w.'’-]*|de|da|di|du|van|von|der|den|la|le|del|dos|bin|al)\s+)*"
+    r"[A-ZÀ-Þ][\w.'’-]*"
+)
+
+
+# Text kept for screen readers only ("capital", "Author:"), never shown on the page.
+_SCREEN_READER = re.compile(
+    r"(?:^|\s)(?:[a-z]+-)?(?:sr-only|visually-?hidden|screen-reader-text|screenreader-only"
+    r"|a11y-hidden|assistive-text)(?:$|\s)",
+    re.I,
+)
+_HAS_SCREEN_READER = etree.XPath(
+    ".//*[contains(@class, 'sr-only') or contains(@class, 'isually') or contains(@class,"
+    " 'screen-reader') or contains(@class, 'screenreader') or contains(@class, 'a11y')"
+    " or contains(@class, 'assistive')]"
+)
+
+
+def _screen_reader_only(el: etree._Element) -> bool:
+    return any(_SCREEN_READER.search(n.get("class") or "") for n in (el, *el.iterancestors()))
+
+
+def _shown_text(el: etree._Element) -> str:
+    """An element's text without what only screen readers get."""
+    hidden_parts = [
+        n for n in _HAS_SCREEN_READER(el) if _SCREEN_READER.search(n.get("class") or "")
+    ]
+    if not hidden_parts:
+        return text_of(el)
+    skip = {id(n) for n in hidden_parts}
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if id(node) in skip:
+            return
+        if isinstance(node.tag, str) and node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
+# _AUTHOR_LABEL unanchored: what could match once screen-reader text is taken out.
+_MAY_BE_LABELLED = re.compile(
+    _AUTHOR_LABEL.pattern.replace(r"(?:^|\s)", "").replace("^(?-i:", "(?-i:"), re.I
+)
 
 
 def _byline_of(el: etree._Element) -> tuple[str | None, bool]:
     """(name, sure): a labelled or classed byline is sure; a bare "by X" is not."""
-    text = text_of(el)
+    # The cheap tests first: few elements have a label or an author class.
+    plain = text_of(el)
+    if not (
+        _MAY_BE_LABELLED.search(plain)
+        or "posted" in plain.lower()
+        or _AUTHOR_CLASS.search(classes_of(el))
+    ):
+        return None, False
+    if _screen_reader_only(el):
+        return None, False
+    text = _shown_text(el)
     m = _CNBLOGS_POSTED.search(text)
     if m:
         return clean_author(m.group(1)), True
@@ -285,8 +499,10 @@ def _byline_of(el: etree._Element) -> tuple[str | None, bool]:
             return clean_author(text), True
     if label and el.tag in ("span", "div", "p", "li", "small", "address", "em", "i", "td"):
         rest = text[label.end() :].strip()
-        name = clean_author(re.split(_BYLINE_END, rest)[0])
-        return name, sure
+        first = re.split(_BYLINE_END, rest)[0].strip()
+        if _FOREIGN_BY.match(label.group(0)) and not _CAPITALISED.fullmatch(first):
+            return None, False
+        return clean_author(first), sure
     return None, False
 
 
@@ -325,11 +541,20 @@ def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
     return outside
 
 
+def _owner(node: Any) -> etree._Element | None:
+    """The element a text node belongs to (a comment's tail belongs to the comment's
+    parent: "<span><!--[-->Alice Chen</span>")."""
+    el = node.getparent()
+    while el is not None and not isinstance(el.tag, str):
+        el = el.getparent()
+    return el
+
+
 def _shown_in_content(tree: etree._Element, name: str) -> bool:
     if len(name) < 2 or "'" in name:
         return False
     for node in tree.xpath(f"//body//text()[contains(., '{name}')]")[:20]:
-        el = node.getparent()
+        el = _owner(node)
         if (
             el is not None
             and el.tag not in ("script", "style", "title")
@@ -344,14 +569,20 @@ def _shown_in_content(tree: etree._Element, name: str) -> bool:
 # "新京报记者 彭冲 山东冠县报道" (the last word before 报道 is a place).
 _HAN_NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?"
 _REPORTER = re.compile(
-    rf"记者[\s:：]*({_HAN_NAME}(?:[\s、，,]+{_HAN_NAME})*)(?=$|[\s/）)】\]]|(报道|摄|通讯员))"
+    rf"记者[\s:：]*({_HAN_NAME}(?:[\s、，,]+{_HAN_NAME})*)(?=$|[\s/）)】\]]|(报道|摄|通讯员|发自|發自))"
 )
+# The credit closing a Chinese story: "（姚峰 上海报道）", "（常书香 马丹阳）".
+_CLOSING_CREDIT = re.compile(
+    rf"[（(]\s*({_HAN_NAME}(?:\s+{_HAN_NAME})*?)\s*(?:\s([\u4e00-\u9fff]{{2,4}})?(报道|報導))?\s*[）)]\s*$"
+)
+# A labelled credit on a line of its own: "作者： 周思博 (Joel Spolsky)", "文：眉间尺".
+_LABELLED_LINE = re.compile(r"^(?:作\s*者|文|撰文|撰稿)\s*[:：]\s*(\S.{0,40})$")
 
 
 def _reporter_credit(tree: etree._Element) -> str | None:
     """The reporters a Chinese news story credits in its text."""
     for node in tree.xpath("//body//text()[contains(., '记者')]")[:20]:
-        el = node.getparent()
+        el = _owner(node)
         if el is None or el.tag in ("script", "style", "title", "a") or in_furniture(el):
             continue
         m = _REPORTER.search(" ".join(str(node).split()))
@@ -361,6 +592,160 @@ def _reporter_credit(tree: etree._Element) -> str | None:
         if m.group(2) == "报道" and len(names) > 1:
             names = names[:-1]
         return _joined(names)
+    for node in tree.xpath("//body//text()[contains(., '）') or contains(., ')')]")[-200:]:
+        m = _CLOSING_CREDIT.search(" ".join(str(node).split()))
+        if not m:
+            continue
+        names = m.group(1).split()
+        # Alone in brackets, one word is as often an agency or a note as a name.
+        if not m.group(3) and len(names) < 2:
+            continue
+        el = _owner(node)
+        if el is None or el.tag in ("script", "style", "title", "a") or in_furniture(el):
+            continue
+        return _joined(names)
+    for node in _LINES(tree)[:3000]:
+        m = _LABELLED_LINE.match(" ".join(str(node).split()))
+        el = _owner(node)
+        if m and el is not None and not in_furniture(el) and not structured.hidden(el):
+            name = clean_author(m.group(1))
+            if name:
+                return name
+    return None
+
+
+# A line that is only a name: "胡平", "赵延东、风笑天", or, set in bold, "Mohloai Mpesi".
+_HAN_NAMES = re.compile(rf"{_HAN_NAME}(?:[\s、，,]+{_HAN_NAME}){{0,4}}")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_NAME = re.compile(r"(?:[A-ZÀ-Þ][\w'’.-]*\s+){1,3}[A-ZÀ-Þ][\w'’-]*")
+_NOT_HAN_NAMES = re.compile(
+    r"^(?:正文|摘要|导读|導讀|原文|转载|轉載|评论|評論|返回|首页|首頁|作者|来源|來源|简介|簡介|前言|引言"
+    r"|目录|目錄|编者按|編者按|附件|相关|相關|推荐|推薦|分享|打印|关闭|關閉|更多|图片|圖片|视频|視頻|新闻|新聞"
+    r"|全文|内容|內容|正文开始|本文|声明|聲明|楼主|樓主|沙发|沙發|板凳|游客|遊客|会员|會員|版主"
+    r"|管理员|管理員|匿名|网友|網友)$"
+)
+_LINES = etree.XPath(
+    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style"
+    " or ancestor::a or ancestor::noscript or ancestor::option or ancestor::title)]"
+)
+_BOLD = ("strong", "b")
+
+
+def _name_line(text: str, bold: bool, chinese: bool = True) -> bool:
+    """Whether a line is only a name; a line of Han characters only in Chinese text
+    (Japanese kanji lines are labels as often as names)."""
+    if len(text) > 40:
+        return False
+    # One name alone has two or three characters; four are as often a word ("属灵作业").
+    if (
+        chinese
+        and _HAN_NAMES.fullmatch(text)
+        and not _NOT_HAN_NAMES.match(text)
+        and (len(text) <= 3 or not _CJK_RUN.fullmatch(text))
+    ):
+        return True
+    return bold and bool(_LATIN_NAME.fullmatch(text)) and not _NOT_A_NAME.match(text)
+
+
+_BLOCKS = ("p", "div", "td", "li", "dd", "blockquote", "section", "article", "center", "body")
+_FLOW = etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style)] | .//br | .//p | .//div | .//li"
+    " | .//tr | .//td | .//h1 | .//h2 | .//h3 | .//h4"
+)
+
+
+def _block_of(node: Any) -> etree._Element | None:
+    """The paragraph, cell or box a text node sits in."""
+    el = _owner(node)
+    if el is None:
+        return None
+    return next((a for a in (el, *el.iterancestors()) if a.tag in _BLOCKS), None)
+
+
+def _alone_on_its_line(node: Any, text: str) -> bool:
+    """Whether a text is a whole line of its block (between line breaks or block edges),
+    not a run inside a sentence ("<strong>Lupita Nyong</strong>'o's dress")."""
+    block = _block_of(node)
+    if block is None:
+        return False
+    flow = "".join(x if isinstance(x, str) else "\n" for x in _FLOW(block))
+    return any(" ".join(line.split()).strip(" \u3000") == text for line in flow.split("\n"))
+
+
+def _bold_line(node: etree._Element, text: str) -> bool:
+    """Whether the whole line is set in bold (<strong>, <b>, possibly inside <font>)."""
+    el = _owner(node)
+    for _ in range(3):
+        if el is None or text_of(el) != text:
+            return False
+        if el.tag in _BOLD:
+            return True
+        el = el.getparent()
+    return False
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _prose_line(text: str, node: Any, headings: set[str]) -> bool:
+    if text in headings or not (len(text) >= 60 or len(_CJK_CHAR.findall(text)) >= 25):
+        return False
+    el = _owner(node)
+    return el is not None and not el.xpath("ancestor-or-self::*[self::h1 or self::h2 or self::h3]")
+
+
+def _name_before_text(tree: etree._Element, headings: set[str]) -> str | None:
+    """A line standing alone just above the article's first paragraph when it is only a
+    name: old pages and some newsrooms put the author there, under the title."""
+    before: list[tuple[str, Any]] = []
+    for n, node in enumerate(_LINES(tree)):
+        if n > 3000:
+            return None
+        text = " ".join(str(node).split()).strip(" \u3000")
+        if not text:
+            continue
+        if not _prose_line(text, node, headings):
+            before = [*before[-2:], (text, node)]
+            continue
+        if _owner(node) is None or in_furniture(_owner(node)):
+            return None
+        # The name belongs to the text's own box, not to a toolbar above it.
+        box = _block_of(node)
+        box = box.getparent() if box is not None else None
+        chinese = not _KANA.search(text)
+        for name, prev in reversed(before):
+            el = _owner(prev)
+            if (
+                el is not None
+                and not any(name.casefold() in h.casefold() for h in headings)
+                and _name_line(name, _bold_line(prev, name), chinese)
+                and box is not None
+                and any(a is box for a in (el, *el.iterancestors()))
+                and _alone_on_its_line(prev, name)
+                and not el.xpath(
+                    "ancestor-or-self::*[self::h1 or self::h2 or self::h3 or self::h4"
+                    " or self::h5 or self::h6 or self::th or self::label or self::button]"
+                )
+                and not in_furniture(el)
+                and not structured.hidden(el)
+            ):
+                return _joined(split_names(name))
+        return None
+    return None
+
+
+def _name_closing_text(tree: etree._Element) -> str | None:
+    """A right-aligned bold paragraph holding only a name: the author signing the story at
+    its end, as many Vietnamese and Chinese newsrooms do."""
+    for p in tree.xpath(
+        "//body//p[contains(translate(@style, 'RIGHT ', 'right'), 'text-align:right')"
+        " or @align='right']"
+    ):
+        text = text_of(p)
+        bold = bool(text) and any(text_of(b) == text for b in p.iter(*_BOLD))
+        if bold and _name_line(text, True) and not in_furniture(p) and not structured.hidden(p):
+            return _joined(split_names(text))
     return None
 
 
@@ -378,33 +763,45 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
     head_parts = _title_parts(text_of(tree.find(".//title")))
     if len(head_parts) > 1:
         site_names.add(head_parts[-1].casefold())
-    names = [n for n in by_source.get("jsonld", []) if n.casefold() not in site_names]
-    name = _joined(names)
+    names = [n for n in by_source.get("jsonld", []) if not _site_like(n, site_names)]
+    name = _joined(names, site_names)
     if name:
         return name
-    declared = [
-        n
-        for source in ("og", "dc", "meta", "microdata")
-        for n in (by_source.get(source, [])[:1] if source == "meta" else by_source.get(source, []))
-        if n.casefold() not in site_names
-    ]
+    # A page's several <meta name=author> often start with the site's own name.
+    named = {
+        source: [n for n in by_source.get(source, []) if not _site_like(n, site_names)]
+        for source in ("og", "dc", "meta", "microdata", "jsonld-org")
+    }
+    named["meta"] = named["meta"][:1]
+    named["dc"] = [first_last(n, catalogue=True) for n in named["dc"]]
+    declared = [n for source in ("og", "dc", "meta", "microdata") for n in named[source]]
     # A declared name the article itself shows is the byline, whatever else the page says.
     for n in declared:
         if _shown_in_content(tree, n):
-            return clean_author(n) or _joined([n])
+            return _joined([n], site_names)
     shown, sure = _visible_byline(tree)
+    if shown and _site_like(shown, site_names):
+        shown = None
     if shown and sure:
         return shown
     reporters = _reporter_credit(tree)
     if reporters:
         return reporters
-    for source in ("og", "dc", "meta", "microdata", "jsonld-org"):
-        names = by_source.get(source, [])[:1] if source == "meta" else by_source.get(source, [])
-        name = _joined([n for n in names if n.casefold() not in site_names])
+    for source in ("og", "dc", "meta", "microdata"):
+        name = _joined(named[source], site_names)
         if name:
             return name
     if shown:
         return shown
+    # A name standing alone at the start or the end of the text outranks an organisation
+    # named as the author (the publisher, as a rule).
+    headings = {t for _, t in _content_headings(tree)} | set(head_parts)
+    name = _name_closing_text(tree) or _name_before_text(tree, headings)
+    if name and not _site_like(name, site_names):
+        return name
+    name = _joined(named["jsonld-org"], site_names)
+    if name:
+        return name
     # The site's own name is an author only when nothing else names one (a personal blog).
     for source in ("jsonld", "microdata", "og", "dc", "meta", "jsonld-org"):
         name = _joined(by_source.get(source, [])[:1])
@@ -454,7 +851,7 @@ def _dated_lines(tree: etree._Element) -> list[str]:
         line = " ".join(str(node).split())
         if not _TIME_OR_LABEL.search(line) or _UPDATED.search(line) or not contains_date(line):
             continue
-        el = node.getparent()
+        el = _owner(node)
         if el is not None and not in_furniture(el):
             found.append(line)
             if len(found) >= 3:

@@ -292,7 +292,14 @@ _META_AUTHOR = {
     "twitter:creator": "meta",
     "sailthru.author": "meta",
     "parsely-author": "meta",
+    "articleauthor": "meta",
+    "article.author": "meta",
+    "article:author_name": "og",
+    "byl": "meta",
+    "byline": "meta",
 }
+# Who publishes the page: a site, never the post's author.
+_META_PUBLISHER = ("publisher", "article:publisher", "dc.publisher", "dcterms.publisher")
 _META_DATE = {
     "article:published_time": "og",
     "og:published_time": "og",
@@ -334,7 +341,9 @@ def _meta(tree: etree._Element, out: Structured, furniture: Furniture) -> None:
             out.keywords += [Candidate(k, "meta") for k in split_keywords(content)]
         elif key in ("og:title", "twitter:title"):
             out.titles.append(Candidate(content, "og"))
-        elif key in ("og:site_name", "application-name"):
+        elif key in ("og:site_name", "application-name") or (
+            key in _META_PUBLISHER and not is_url(content)
+        ):
             out.site_names.append(content)
 
 

@@ -146,3 +146,24 @@ def test_extract_page_of_any_shape_is_a_record_or_an_error_row(page: str) -> Non
         assert result.author is None or isinstance(result.author, str)
         assert isinstance(result.tags, list)
         assert all(isinstance(o, str) for o in result.oddities)
+
+
+_NAMEISH = st.lists(
+    st.sampled_from([*"Ab. ,;()（）、&-'", "and ", " og ", "Von ", "记者", "기자"]), max_size=20
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_NAMEISH)
+def test_name_readers_are_total_and_keep_brackets_paired(raw: str) -> None:
+    for part in metadata.split_names(raw):
+        assert isinstance(part, str)
+    assert isinstance(metadata.first_last(raw, catalogue=True), str)
+    name = metadata.clean_author(raw)
+    if name is not None:
+        assert name == name.strip()
+        # A bracket at either end always has its partner inside.
+        if name.endswith(")"):
+            assert "(" in name
+        if name.startswith("("):
+            assert ")" in name

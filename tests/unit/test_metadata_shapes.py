@@ -1,0 +1,248 @@
+"""Author and title in the shapes news and blog pages write them (HTML in, value out)."""
+
+from __future__ import annotations
+
+import json
+
+from pipelines.pages import metadata
+from pipelines.pages.html import parse_html
+
+PROSE = (
+    "<p>The council met on Tuesday evening to discuss the new budget, which has been"
+    " delayed for three months because of disagreements over school funding.</p>"
+)
+PROSE_ZH = "<p>近年来，这一社会群体作为新时期改革成本的承担者已越来越引人注目，他们的生活保障成为焦点。</p>"
+
+
+def _page(head: str = "", body: str = "", title: str = "T") -> str:
+    return f"<html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+
+
+def _ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def _author(head: str = "", body: str = "", title: str = "T") -> str | None:
+    return metadata.author(parse_html(_page(head, body, title)))
+
+
+def _title(head: str = "", body: str = "", title: str = "T") -> str | None:
+    return metadata.title(parse_html(_page(head, body, title)))
+
+
+# --- author --------------------------------------------------------------------------------
+
+
+def test_article_author_meta_names_are_read() -> None:
+    for key in ("articleAuthor", "article.author", "sailthru.author", "parsely-author"):
+        head = f'<meta name="{key}" content="Jane Doe">'
+        assert _author(head, f"<article>{PROSE}</article>") == "Jane Doe", key
+    head = '<meta name="DC.creator" content="Jane Doe">'
+    assert _author(head, PROSE) == "Jane Doe"
+
+
+def test_publisher_or_site_name_is_not_the_author() -> None:
+    head = (
+        '<meta name="author" content="Daily Planet"><meta name="publisher" content="Daily Planet">'
+    )
+    body = (
+        f'<article><h1>T</h1><p class="meta">von <a href="/a/1">Max Kolter</a></p>{PROSE}</article>'
+    )
+    assert _author(head, body) == "Max Kolter"
+    # A JSON-LD organisation named like the site gives way to the name signing the story.
+    head = _ld(
+        {
+            "@type": "NewsArticle",
+            "author": {"@type": "Organization", "name": "Planet"},
+            "publisher": {"@type": "Organization", "name": "Daily Planet"},
+        }
+    )
+    body = f'<article>{PROSE}<p style="text-align:right;"><strong>Lê Phương</strong></p></article>'
+    assert _author(head, body) == "Lê Phương"
+    # Several <meta name=author>: the first is the site's.
+    head = (
+        '<meta property="og:site_name" content="Planet"><meta name="author" content="Planet">'
+        '<meta name="author" content="신현주 기자">'
+    )
+    assert _author(head, PROSE) == "신현주"
+
+
+def test_a_site_name_stays_the_author_when_nothing_else_names_one() -> None:
+    head = '<meta name="author" content="Elena Petrova">'
+    assert _author(head, PROSE, title="A post | Elena Petrova") == "Elena Petrova"
+
+
+def test_several_names_in_one_string_are_split() -> None:
+    cases = {
+        "Mamokete Modiba, Claire Benit-Gbaffou, Sarah Charlton and Tanya Zack": (
+            "Mamokete Modiba, Claire Benit-Gbaffou, Sarah Charlton, Tanya Zack"
+        ),
+        "Trine Juncher Jørgensen og Tôrtia Reimer-Johansen ": (
+            "Trine Juncher Jørgensen, Tôrtia Reimer-Johansen"
+        ),
+        "Elena Oberholzer (obe), Oliver Maksan (oma)": "Elena Oberholzer, Oliver Maksan",
+        "Povilas Aleksandravičius, Mykolo Romerio universiteto Žmogaus ir visuomenės studijų"
+        " fakulteto profesorius, Lrt.lt": "Povilas Aleksandravičius",
+    }
+    for raw, want in cases.items():
+        head = _ld({"@type": "NewsArticle", "author": {"@type": "Person", "name": raw}})
+        head += '<meta property="og:site_name" content="lrt.lt">'
+        assert _author(head, PROSE) == want, raw
+
+
+def test_role_labels_glued_to_names_are_dropped() -> None:
+    cases = {
+        "Von Anna Sleegers": "Anna Sleegers",
+        "Reporter: Jane Doe": "Jane Doe",
+        "Text: Jane Doe": "Jane Doe",
+        "Por Jane Doe": "Jane Doe",
+        "By Jane Doe": "Jane Doe",
+        "作者：王德明": "王德明",
+        "신현주 기자": "신현주",
+        "赵  培": "赵培",
+        "周思博 (Joel Spolsky)": "周思博 (Joel Spolsky)",
+        "Version Control": "Version Control",
+    }
+    for raw, want in cases.items():
+        assert metadata.clean_author(raw) == want, raw
+
+
+def test_foreign_bare_label_opens_a_byline_only_before_a_name() -> None:
+    body = f'<article><h1>T</h1><p class="lead">Von Iron Man zu Doctor Doom</p>{PROSE}</article>'
+    assert _author("", body) is None
+    body = f'<article><h1>T</h1><span class="author">von Jemima Kelly</span>{PROSE}</article>'
+    assert _author("", body) == "Jemima Kelly"
+
+
+def test_screen_reader_text_is_not_a_byline() -> None:
+    body = (
+        '<article><h1>T</h1><div class="authors"><span class="authors__brand u-visually-hidden">'
+        'capital</span><ul><li><span>von</span> <span class="bold">Jemima Kelly</span></li></ul>'
+        f"</div>{PROSE}</article>"
+    )
+    assert _author("", body) == "Jemima Kelly"
+
+
+def test_a_name_alone_above_the_text_is_the_author() -> None:
+    body = f"<article><h1>A young lawyer's journey</h1><p><strong>Mohloai Mpesi</strong></p>{PROSE}"
+    assert _author("", body + "</article>") == "Mohloai Mpesi"
+    old = (
+        "<p align='center'><font><strong>犬儒病(上)</strong></font></p><hr>"
+        "<p> 胡平<br> <br> ——当代中国的精神危机 (上)<br><br>"
+        "人心不会熄灭，但它可能蒙上灰烬而不再燃烧。灰烬本来是燃烧的产物，但它<br>反过来又抑制了燃烧。</p>"
+    )
+    assert _author("", old, title="显示") == "胡平"
+    several = f"<b>社会资本与再就业</b><br><br>赵延东、风笑天<br>{PROSE_ZH}"
+    assert _author("", several) == "赵延东, 风笑天"
+
+
+def test_a_line_above_the_text_that_is_no_name_stays_out() -> None:
+    cases = [
+        # A bold heading of the page repeated above the text.
+        f"<h2>WNET Audit Committee Meetings</h2><p><strong>AUDIT COMMITTEE</strong></p>{PROSE}",
+        # A bold run inside a sentence.
+        f"<p><strong>Lupita Nyong</strong>'o's dress was stolen.</p>{PROSE}",
+        # A forum's label, a sidebar heading, a Japanese label.
+        f"<span>2005-09-11 18:04:42</span><br><span>楼主</span>{PROSE_ZH}",
+        f"<h3>存档</h3>{PROSE_ZH}",
+        "<p>情報元</p><p>有料会員の方のみご利用になれます。保存した記事はスマホやタブレットでもご覧いただけます。</p>",
+        f"<p><u>属灵作业</u><br>{PROSE_ZH}</p>",
+    ]
+    for body in cases:
+        assert _author("", body) is None, body
+
+
+def test_chinese_closing_credits_and_labelled_lines() -> None:
+    cases = {
+        f"{PROSE_ZH}<p>所有的改革难道不都是利益再分配的过程吗？”（姚峰 上海报道）</p>": "姚峰",
+        f"{PROSE_ZH}<p>过一个平安、祥和、温馨、廉洁的新春佳节。（常书香 马丹阳 ）</p>": "常书香, 马丹阳",
+        f"<p><b>本报记者罗科苏盈发自北京</b></p>{PROSE_ZH}": "罗科苏盈",
+        f"<td>{PROSE_ZH}<br><br>文：眉间尺<br><br></td>": "眉间尺",
+        f"<font>作者： 周思博 (Joel Spolsky)<br>译： Chen Bin<br></font>{PROSE_ZH}": (
+            "周思博 (Joel Spolsky)"
+        ),
+    }
+    for body, want in cases.items():
+        assert _author("", body, title="新闻") == want, body
+    # One word alone in brackets is a note or an agency, not a credit.
+    assert _author("", f"{PROSE_ZH}<p>他说。（新华社）</p>", title="新闻") is None
+
+
+# --- title ---------------------------------------------------------------------------------
+
+
+def test_kicker_glued_to_the_heading_gives_way_to_the_declared_title() -> None:
+    og = '<meta property="og:title" content="Rückschlag im Titelkampf - Liverpool verliert">'
+    body = (
+        '<h1><span class="kicker">Premier League</span> <span>Rückschlag im Titelkampf -'
+        " Liverpool verliert</span></h1>"
+    )
+    assert _title(og, body) == "Rückschlag im Titelkampf - Liverpool verliert"
+    og = '<meta property="og:title" content="Ehrengast der Buchmesse: Was lesen die Philippinen?">'
+    body = "<h1>Kultur : Ehrengast der Buchmesse: Was lesen die Philippinen?</h1>"
+    assert _title(og, body) == "Ehrengast der Buchmesse: Was lesen die Philippinen?"
+    # Kicker and title in spans with no space between: the declared punctuation.
+    og = '<meta property="og:title" content="Nationale Demo / Der 9. Juli naht">'
+    body = "<h1><span>Nationale Demo</span><span>Der 9. Juli naht</span></h1>"
+    assert _title(og, body) == "Nationale Demo / Der 9. Juli naht"
+    og = '<meta property="og:title" content="Ausschuss zur Ahrtal-Flut: Zwei Rücktritte">'
+    body = "<h2>Ausschuss zur Ahrtal-Flut Zwei Rücktritte</h2><h1>Artikel merken</h1>"
+    assert _title(og, body) == "Ausschuss zur Ahrtal-Flut: Zwei Rücktritte"
+
+
+def test_a_sentence_start_is_no_kicker() -> None:
+    og = '<meta property="og:title" content="Liverpool verliert bei Everton im Derby">'
+    body = "<h1>Der Meister Liverpool verliert bei Everton im Derby</h1>"
+    assert _title(og, body) == "Der Meister Liverpool verliert bei Everton im Derby"
+
+
+def test_site_name_suffix_goes_when_json_ld_confirms_the_title() -> None:
+    head = (
+        '<meta property="og:title" content="Diese Grafiken zeigen es - WELT">'
+        '<meta property="og:site_name" content="WELT">'
+        + _ld({"@type": "NewsArticle", "headline": "Diese Grafiken zeigen es"})
+    )
+    assert _title(head, "<h2>Politik</h2>") == "Diese Grafiken zeigen es"
+    # Without that confirmation the declared title is kept as the page gives it.
+    head = (
+        '<meta property="og:title" content="How to Build a Terrarium | eHow">'
+        '<meta property="og:site_name" content="eHow">'
+    )
+    assert _title(head, "<h2>Featured</h2>") == "How to Build a Terrarium | eHow"
+
+
+def test_quotes_only_differences_keep_the_heading() -> None:
+    og = '<meta property="og:title" content="Mexico\'s economy grew 1.1%">'
+    assert _title(og, "<h1>Mexico’s economy grew 1.1%</h1>") == "Mexico’s economy grew 1.1%"
+
+
+def test_last_first_names_are_turned_around() -> None:
+    assert metadata.first_last("Kooman, F.") == "F. Kooman"
+    assert metadata.first_last("Doe, J. R.") == "J. R. Doe"
+    # Two names in a list stay a list; only a catalogue's creator is read "Last, First".
+    assert metadata.first_last("Reuters, Thorsten Kramer") == "Reuters, Thorsten Kramer"
+    assert metadata.first_last("Jong, Michiel de") == "Jong, Michiel de"
+    assert metadata.first_last("Jong, Michiel de", catalogue=True) == "Michiel de Jong"
+    head = (
+        '<meta name="DC.Creator" content="Kooman, F.">'
+        '<meta name="DC.Creator" content="Jong, Michiel de">'
+    )
+    assert _author(head, PROSE) == "F. Kooman, Michiel de Jong"
+
+
+def test_a_toolbar_label_above_the_text_is_no_name() -> None:
+    body = (
+        '<div class="channel"><div>2024年04月24日23:52 | 来源：<a href="/">新华网</a></div>'
+        '<div><span class="rm_type"><img src="i.png"><i>小字号</i></span></div></div>'
+        f'<div class="rm_txt_con"><p>新华社北京4月24日电</p>{PROSE_ZH}</div>'
+    )
+    assert _author("", body, title="新闻") is None
+
+
+def test_text_after_a_template_comment_is_read_without_failing() -> None:
+    body = (
+        '<div class="meta"><span class="xicon"><!--[-->Alice Chen<!--]--></span></div>'
+        f"<p><!--[-->Alice Chen<!--]--></p>{PROSE}"
+    )
+    tree = parse_html(_page("", body))
+    assert metadata.author.__wrapped__(tree) in (None, "Alice Chen")
