@@ -735,6 +735,42 @@ def _name_before_text(tree: etree._Element, headings: set[str]) -> str | None:
     return None
 
 
+_META_DATE = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[-/.,日]|\d{1,2},?\s+\d{4}"
+)
+_TITLE_HEADINGS = etree.XPath(
+    "(//main//h1 | //article//h1 | //*[@role='main']//h1)[1] | (//body//h1)[1]"
+)
+
+
+def _name_in_title_meta(tree: etree._Element, headings: set[str]) -> str | None:
+    """The one unlinked name in the meta line right under the article's title (the line
+    that holds its date), as themes print it beside an icon with no label or class."""
+    for h1 in _TITLE_HEADINGS(tree)[:1]:
+        meta = h1.getnext()
+        while meta is not None and not isinstance(meta.tag, str):
+            meta = meta.getnext()
+        if meta is None or meta.tag in ("p", "h2", "h3", "pre", "table", "ul", "ol"):
+            return None
+        whole = text_of(meta)
+        if not whole or len(whole) > 200 or not _META_DATE.search(whole):
+            return None
+        names = []
+        for node in meta.xpath(
+            ".//text()[not(ancestor::a or ancestor::script or ancestor::style)]"
+        ):
+            text = " ".join(str(node).split())
+            if (
+                text
+                and _name_line(text, True)
+                and not any(text.casefold() in h.casefold() for h in headings)
+            ):
+                names.append(text)
+        if len(names) == 1 and not in_furniture(meta) and not structured.hidden(meta):
+            return names[0]
+    return None
+
+
 def _name_closing_text(tree: etree._Element) -> str | None:
     """A right-aligned bold paragraph holding only a name: the author signing the story at
     its end, as many Vietnamese and Chinese newsrooms do."""
@@ -796,7 +832,11 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
     # A name standing alone at the start or the end of the text outranks an organisation
     # named as the author (the publisher, as a rule).
     headings = {t for _, t in _content_headings(tree)} | set(head_parts)
-    name = _name_closing_text(tree) or _name_before_text(tree, headings)
+    name = (
+        _name_closing_text(tree)
+        or _name_before_text(tree, headings)
+        or _name_in_title_meta(tree, headings)
+    )
     if name and not _site_like(name, site_names):
         return name
     name = _joined(named["jsonld-org"], site_names)

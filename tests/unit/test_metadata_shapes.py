@@ -246,3 +246,22 @@ def test_text_after_a_template_comment_is_read_without_failing() -> None:
     )
     tree = parse_html(_page("", body))
     assert metadata.author.__wrapped__(tree) in (None, "Alice Chen")
+
+
+def test_the_one_unlinked_name_in_the_meta_line_under_the_title() -> None:
+    def line(*items: str) -> str:
+        return "".join(f'<span class="item"><svg></svg><span>{i}</span></span>' for i in items)
+
+    def page(meta: str) -> str | None:
+        body = f"<main><h1>Getting Started</h1><div class='info'>{meta}</div>{PROSE}</main>"
+        return _author(body=body)
+
+    tags = '<a href="/tags/python/">Python</a>'
+    assert page(line("Alice Chen", "2024-01-08 01:30:00", tags)) == "Alice Chen"
+    assert page(line("李雷", "2024-01-08", tags)) == "李雷"
+    # No date: not a post's meta line. Two names: no telling which is the author.
+    assert page(line("Alice Chen", tags)) is None
+    assert page(line("Alice Chen", "Bob Smith", "2024-01-08")) is None
+    # Linked items are categories and tags, and a title word is no name.
+    assert page(line('<a href="/c/x/">Jane Doe</a>', "2024-01-08")) is None
+    assert page(line("Getting Started", "2024-01-08")) is None
