@@ -468,6 +468,15 @@ def _score_group(cands: list[_Candidate]) -> float:
     headed = sum(1 for c in cands if c.root.xpath(".//h1|.//h2|.//h3|.//h4|.//h5"))
     rich = sum(1 for t in texts if t >= 60)
     score = n * (1.0 + 1.5 * rich / n + 0.5 * dated / n + 0.7 * headed / n)
+    # Bare labels ("上海", "Sport", "Login") with nothing beside them are a menu, whatever
+    # its classes are called; a story's headline is a phrase.
+    labels = sum(
+        1
+        for c, t in zip(cands, texts, strict=True)
+        if not _headline(c) and t <= len(text_of(c.primary)) + 10
+    )
+    if labels >= 0.8 * n and not dated:
+        score *= 0.25
     boiler = sum(1 for c in cands if _in_boilerplate(c.container))
     if boiler:
         score *= 0.05 if boiler == n else 0.5
@@ -510,6 +519,10 @@ def _candidates(
     return list(by_container.values())
 
 
+# "13664 跟贴", "12 comments", "845": a counter beside each card, never a card of its own.
+_COUNT_LABEL = re.compile(r"\W*\d[\d,.]*\s*[kKmM万千]?\s*\w{0,10}\s*\d*\W*")
+
+
 def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
     # Cards repeat the structure around their main link, even where one container holds
     # a whole card and another only its title (two posts under one date heading).
@@ -538,6 +551,7 @@ def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
         if c.container.getparent() in parents
         and c.container.tag in tags
         and not _in_boilerplate(c.container)
+        and not _COUNT_LABEL.fullmatch(text_of(c.primary))
     ]
     chosen |= set(map(id, extra))
     chosen |= set(map(id, _more_of_the_list(best, scored[1:])))

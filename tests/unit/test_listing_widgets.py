@@ -155,3 +155,33 @@ def test_image_links_on_some_cards_do_not_hide_the_others() -> None:
     html = f"<html><body><div class='list'>{cards}</div></body></html>"
     listing = detect_cards(parse_html(html), URL)
     assert [c.url for c in listing.cards] == [URL.rstrip("/") + p for p in POSTS]
+
+
+def test_a_menu_of_bare_labels_loses_whatever_its_classes_are_called() -> None:
+    """Site sections named by one word each ("上海", "Sport") under classes that say nothing
+    are a menu; ten headline stories with no excerpt are the list."""
+    menu = "".join(f'<li class="qx"><a href="/ch/{w}/">{w}</a></li>' for w in
+                   ["上海", "天津", "重庆", "青海", "北京", "娱乐", "军事", "体育", "财经", "科技",
+                    "房产", "独家", "文化", "证券", "教育", "健康", "河北", "山西", "辽宁", "吉林",
+                    "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北"])  # fmt: skip
+    stories = "".join(
+        f'<li class="zz"><h3><a href="/a/2026/01/{i:02d}/story-{i}.html">'
+        f"Headline story number {i} about the city council</a></h3></li>"
+        for i in range(1, 11)
+    )
+    html = f'<html><body><div class="kq"><ul>{menu}</ul></div><ul class="zr">{stories}</ul></body></html>'
+    cards = detect_cards(parse_html(html), URL).cards
+    assert [c.title for c in cards] == [
+        f"Headline story number {i} about the city council" for i in range(1, 11)
+    ]
+
+
+def test_comment_counters_beside_the_cards_are_no_cards() -> None:
+    items = "".join(
+        f'<div class="it"><div class="t"><h3><a href="/news/{i}.html">Story {i} of the day'
+        f' in the world</a></h3></div><div class="t"><a href="/talk/FG{i}K0001899O.html">'
+        f"{i * 37} comments</a></div></div>"
+        for i in range(1, 9)
+    )
+    cards = detect_cards(parse_html(f"<html><body><main>{items}</main></body></html>"), URL).cards
+    assert [c.url for c in cards] == [f"https://blog.example/news/{i}.html" for i in range(1, 9)]
