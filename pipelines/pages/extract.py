@@ -14,6 +14,7 @@ from pipelines.pages.html import page_html
 from pipelines.pages.sites import GENERIC, SiteConfig
 from pipelines.pages.structured import watch_oddities
 from pipelines.text.clean import DEFAULT_BOILERPLATE
+from pipelines.text.dates import offset_stated
 from pipelines.text.fingerprints import simhash
 from pipelines.text.urls import site_of
 
@@ -37,13 +38,26 @@ def _date_only(value: datetime) -> bool:
     return (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0)
 
 
+def _same_clock(a: datetime, b: datetime) -> bool:
+    """``a`` and ``b`` are the same wall-clock time read in two zones (a whole number of
+    quarter hours apart, at most 14 hours)."""
+    apart = abs(a - b)
+    return timedelta(0) < apart <= timedelta(hours=14) and apart % timedelta(
+        minutes=15
+    ) == timedelta(0)
+
+
 def merge_published(card: datetime | None, page: datetime | None) -> datetime | None:
     """The card's date unless it is only a day and the page gives a time on or near it
-    (a listing's "2024-01-08" is the page's 2024-01-08T09:30+08:00 seen from UTC)."""
+    (a listing's "2024-01-08" is the page's 2024-01-08T09:30+08:00 seen from UTC), or unless
+    it shows a time with no offset that the page states with one ("2024-01-08 09:30" is
+    2024-01-08T09:30+08:00), and the other way round."""
     if card is None or page is None:
         return card or page
     if _date_only(card) and not _date_only(page) and abs(page - card) < timedelta(days=2):
         return page
+    if offset_stated(card) != offset_stated(page) and _same_clock(card, page):
+        return card if offset_stated(card) else page
     return card
 
 

@@ -20,13 +20,15 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
-from datetime import UTC, timedelta, timezone, tzinfo
+from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
 from lxml.cssselect import CSSSelector, SelectorError
+
+from pipelines.text.dates import UNSTATED
 
 SELECTOR_KEYS = ("card", "link", "title", "excerpt", "date", "category", "next_page", "body")
 _LIST_KEYS = ("hosts", "start_urls", "boilerplate", "skip_paths")
@@ -59,7 +61,7 @@ class SiteConfig:
 
     @property
     def tz(self) -> tzinfo:
-        return parse_timezone(self.timezone) if self.timezone else UTC
+        return parse_timezone(self.timezone) if self.timezone else UNSTATED
 
     def skips(self, path: str) -> bool:
         return any(p.search(path) for p in self._skip)

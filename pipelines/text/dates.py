@@ -73,6 +73,23 @@ _PATTERNS = [
 ]
 
 
+# The zone of a time shown with no offset where the site's zone is not configured: read as
+# UTC, but marked, so that the same moment stated with its offset elsewhere (a feed, the
+# article's <meta>) can win over it. A name survives pickling; equality does not tell it
+# from UTC.
+_UNSTATED_NAME = "UTC (no offset stated)"
+UNSTATED = timezone(timedelta(0), _UNSTATED_NAME)
+
+
+def offset_stated(value: datetime) -> bool:
+    """Whether ``value`` carries an offset its source stated (or the site's configured zone)."""
+    return value.tzinfo is None or value.tzinfo.tzname(value) != _UNSTATED_NAME
+
+
+def _in_utc(value: datetime) -> datetime:
+    return value if not offset_stated(value) else value.astimezone(UTC)
+
+
 def _zone(tz: str | None, default_tz: tzinfo) -> tzinfo:
     if not tz:
         return default_tz
@@ -106,11 +123,12 @@ def _build(m: re.Match[str], default_tz: tzinfo) -> datetime | None:
         )
     except ValueError:
         return None
-    return local.astimezone(UTC)
+    return _in_utc(local)
 
 
-def parse_date(text: str | None, default_tz: tzinfo = UTC) -> datetime | None:
-    """The first date found in ``text``, in UTC, or None."""
+def parse_date(text: str | None, default_tz: tzinfo = UNSTATED) -> datetime | None:
+    """The first date found in ``text``, in UTC, or None; a time shown without an offset is
+    in ``default_tz`` (``UNSTATED``: read as UTC and marked so)."""
     if not text:
         return None
     text = text.strip()
@@ -137,7 +155,7 @@ def _parse_iso(text: str, default_tz: tzinfo) -> datetime | None:
         return None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=default_tz)
-    return dt.astimezone(UTC)
+    return _in_utc(dt)
 
 
 def contains_date(text: str) -> bool:

@@ -86,3 +86,32 @@ def test_site_timezone() -> None:
 def test_parse_date_never_raises(text: str) -> None:
     dt = parse_date(text)
     assert dt is None or dt.tzinfo is not None
+
+
+def test_a_time_shown_without_an_offset_is_marked_as_such() -> None:
+    import pickle
+
+    from pipelines.text.dates import UNSTATED, offset_stated
+
+    bare = parse_date("2024-01-08 09:30")
+    assert bare == datetime(2024, 1, 8, 9, 30, tzinfo=UTC) and not offset_stated(bare)
+    assert not offset_stated(pickle.loads(pickle.dumps(bare)))  # through the worker pool
+    assert offset_stated(parse_date("2024-01-08T09:30:00+08:00"))
+    assert offset_stated(parse_date("Mon, 08 Jan 2024 09:30:00 GMT"))
+    # A zone the site's configuration gives is as good as a stated one.
+    assert offset_stated(parse_date("2024-01-08 09:30", timezone(timedelta(hours=8))))
+    assert parse_date("2024-01-08 09:30", UNSTATED) == bare
+
+
+def test_the_same_moment_with_its_offset_wins_over_one_without() -> None:
+    from pipelines.pages.extract import merge_published
+
+    bare = parse_date("2024-01-08 09:30")  # a listing's "2024-01-08 09:30"
+    exact = parse_date("2024-01-08T09:30:00+08:00")  # a feed entry or an <meta>
+    assert merge_published(bare, exact) == exact
+    assert merge_published(exact, bare) == exact
+    # Not the same wall-clock time in two zones: the card's stays.
+    other = parse_date("2024-01-11T09:30:00+08:00")
+    assert merge_published(bare, other) == bare
+    odd = parse_date("2024-01-08T09:37:00+08:00")
+    assert merge_published(bare, odd) == bare
