@@ -135,8 +135,16 @@ def _tex_of(el: etree._Element) -> str | None:
         return str(alt[0])
     if el.tag == "img":
         return el.get("alt") or None
+    # Presentation MathML with no TeX beside it (alone, or MathJax 3's assistive copy): its
+    # tokens read in order ("a ≠ 0").
+    maths = [el] if el.tag == "math" else el.xpath(".//math")
+    if maths:
+        tokens = [" ".join(t.split()) for t in maths[0].xpath(".//text()")]
+        return " ".join(t for t in tokens if t) or None
+    if el.tag == "math":
+        return None
     # <span class="math">\(x\)</span>, arithmatex: the text is the source.
-    m = _TEXT_FORMULA.fullmatch(text_of(el)) if el.tag != "math" else None
+    m = _TEXT_FORMULA.fullmatch(text_of(el))
     return next(g for g in m.groups() if g is not None) if m else None
 
 

@@ -122,6 +122,20 @@ def test_mathml_alttext_and_annotation() -> None:
     assert "$p \\lor q$" in record.text and "$r_1$" in record.text
 
 
+def test_mathml_without_tex_keeps_its_tokens() -> None:
+    """No TeX anywhere (MathJax 3 with MathML input): the formula's symbols stay in the text
+    rather than a hole where it was."""
+    body = (
+        '<p>When <mjx-container class="MathJax" jax="CHTML"><mjx-math aria-hidden="true">'
+        "<mjx-mi>a</mjx-mi></mjx-math><mjx-assistive-mml><math><mi> a </mi><mo>≠</mo>"
+        "<mn>0</mn></math></mjx-assistive-mml></mjx-container> there are two roots.</p>"
+        "<p>And <math><mi>b</mi><mo>+</mo><mi>c</mi></math> too.</p>"
+    )
+    record = extract(body, MATHJAX)
+    assert record.formulas == 2
+    assert "$a ≠ 0$" in record.text and "$b + c$" in record.text
+
+
 def test_formula_images() -> None:
     body = (
         '<p>See <img data-tex="\\alpha + \\beta" src="/f1.png"> and'
