@@ -509,6 +509,43 @@ def _byline_of(el: etree._Element) -> tuple[str | None, bool]:
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 
 
+# A link to the author's own page ("/author/jane-doe/", "/autor/…", "/people/…", "/@jane"):
+# what its text says is a name, whatever the theme calls its classes.
+_AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor(?:en)?|auteurs?|autore|people|profiles?|staff|writers?|columnists?"
+    r"|journalists?|reporters?|redakteure?|by)/[^/?#]+/?(?:$|[?#])|/@[\w.-]+/?$|[?&]author=",
+    re.I,
+)
+
+
+# "See All Articles", "View Profile": what an author link says when it is not the name.
+_LINK_LABEL = re.compile(
+    r"\b(?:all|articles?|posts?|stories|see|view|more|read|profile|follow|bio|archive)\b", re.I
+)
+
+
+def _author_page_link(tree: etree._Element) -> str | None:
+    """The name on the first link to an author's page inside the article (the page's
+    <main> or <article>), outside furniture; a name only (no "Read more", no avatar)."""
+    for a in tree.xpath(
+        "//body//*[self::main or self::article or @role='main']//a[@href]"
+        "[contains(@href, 'author') or contains(@href, 'autor') or contains(@href, 'people')"
+        " or contains(@href, 'profile') or contains(@href, 'staff') or contains(@href, 'writer')"
+        " or contains(@href, 'columnist') or contains(@href, 'journalist')"
+        " or contains(@href, 'reporter') or contains(@href, 'redakteur') or contains(@href, '/by/')"
+        " or contains(@href, '/@')]"
+    )[:20]:
+        text = text_of(a)
+        if not text or not _AUTHOR_PAGE.search(a.get("href") or ""):
+            continue
+        if not _name_line(text, True) or _LINK_LABEL.search(text):
+            continue
+        if in_furniture(a) or structured.hidden(a):
+            continue
+        return _joined(split_names(text))
+    return None
+
+
 def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
     """The author the article shows, and whether the byline is sure: rel=author in the
     content, a byline, or a meta line ("作者:王德明", "By Jane Doe", "本文作者：李雷",
@@ -518,6 +555,9 @@ def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
             name = clean_author(text_of(el))
             if name:
                 return name, True
+    name = _author_page_link(tree)
+    if name:
+        return name, True
     outside: tuple[str | None, bool] = (None, False)
     for el in tree.xpath(
         "//body//*[not(self::script) and not(self::style) and not(ancestor-or-self::noscript)]"
@@ -819,7 +859,9 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
     if shown and _site_like(shown, site_names):
         shown = None
     if shown and sure:
-        return shown
+        # The same name declared with its capitals ("JEFFREY GETTLEMAN" shown in small caps).
+        same = next((n for n in declared if n.casefold() == shown.casefold()), shown)
+        return same if shown.isupper() and not same.isupper() else shown
     reporters = _reporter_credit(tree)
     if reporters:
         return reporters

@@ -265,3 +265,21 @@ def test_the_one_unlinked_name_in_the_meta_line_under_the_title() -> None:
     # Linked items are categories and tags, and a title word is no name.
     assert page(line('<a href="/c/x/">Jane Doe</a>', "2024-01-08")) is None
     assert page(line("Getting Started", "2024-01-08")) is None
+
+
+def test_a_link_to_the_authors_page_names_the_author() -> None:
+    def page(link: str) -> str | None:
+        return _author(body=f"<article><h1>Budget</h1><p>{link} · 2024-01-08</p>{PROSE}</article>")
+
+    assert page('<a href="/author/jane-doe/">Jane Doe</a>') == "Jane Doe"
+    assert page('<a href="https://news.example/people/j-doe">Jane Doe</a>') == "Jane Doe"
+    assert page('<a href="/@janedoe">Jane Doe</a>') == "Jane Doe"
+    # What the link says when it is not the name; a link to somewhere else.
+    assert page('<a href="/author/jane-doe/">See All Articles</a>') is None
+    assert page('<a href="/category/politics/">Jane Doe</a>') is None
+
+
+def test_a_name_shown_in_capitals_keeps_its_declared_form() -> None:
+    head = '<meta name="author" content="Jeffrey Gettleman">'
+    body = f'<article><p><a href="/by/jeffrey-gettleman">JEFFREY GETTLEMAN</a></p>{PROSE}</article>'
+    assert _author(head, body) == "Jeffrey Gettleman"
