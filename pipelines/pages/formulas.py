@@ -141,8 +141,6 @@ def _tex_of(el: etree._Element) -> str | None:
     if maths:
         tokens = [" ".join(t.split()) for t in maths[0].xpath(".//text()")]
         return " ".join(t for t in tokens if t) or None
-    if el.tag == "math":
-        return None
     # <span class="math">\(x\)</span>, arithmatex: the text is the source.
     m = _TEXT_FORMULA.fullmatch(text_of(el))
     return next(g for g in m.groups() if g is not None) if m else None

@@ -33,31 +33,17 @@ def _held_html(raw: str) -> str:
     return best
 
 
-def _ld_bodies(node: Any, out: list[str], depth: int = 0) -> None:
-    if depth > 6:
-        return
-    if isinstance(node, list):
-        for item in node[:50]:
-            _ld_bodies(item, out, depth + 1)
-    elif isinstance(node, dict):
-        body = node.get("articleBody")
-        if isinstance(body, str):
-            out.append(body)
-        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-            if key in node:
-                _ld_bodies(node[key], out, depth + 1)
-
-
 def script_held_story(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str | None:
     """An HTML document of the story the page's scripts or structured data hold, if any:
-    the longest of a JSON-LD ``articleBody`` (plain text, one paragraph a line) and an
-    HTML string with paragraphs in an inline script."""
+    the longest of a JSON-LD ``articleBody`` (``ld``: the page's article objects, as
+    ``metadata.json_ld`` reads them; plain text, one paragraph a line) and an HTML string
+    with paragraphs in an inline script."""
     candidates: list[str] = []
-    bodies: list[str] = []
-    _ld_bodies(ld or [], bodies)
-    for body in bodies:
-        lines = [line.strip() for line in body.split("\n") if line.strip()]
-        candidates.append("".join(f"<p>{escape(line)}</p>" for line in lines))
+    for article in ld or []:
+        body = article.get("articleBody")
+        if isinstance(body, str):
+            lines = [line.strip() for line in body.split("\n") if line.strip()]
+            candidates.append("".join(f"<p>{escape(line)}</p>" for line in lines))
     for script in tree.iter("script"):
         raw = script.text or ""
         if script.get("src") or len(raw) < 500 or len(raw) > _SCRIPT_LIMIT:
