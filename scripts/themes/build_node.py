@@ -28,7 +28,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_hexo import resolve, sh
-from build_python import BASE_URL, OUT, PER_PAGE, SITE_AUTHOR, TZ, Site, record_site, sanity
+from build_python import (
+    BASE_URL,
+    OUT,
+    PER_PAGE,
+    SITE_AUTHOR,
+    TZ,
+    Site,
+    record_site,
+    require_sane,
+)
 from posts import AUTHOR_EN, AUTHOR_ZH, MORE, POSTS, Para, Post, front_matter
 
 TITLE = "Corpus Notes"
@@ -306,35 +315,39 @@ tagline: {description}
 """
 
 
-def write_hope(project: Path) -> None:
-    js = json.dumps
+def write_vuepress(
+    project: Path, config: str, home: str, posts_dir: str, keys: dict[str, str]
+) -> None:
+    """A VuePress source tree: ``config``, the ``home`` page, and the posts under
+    ``posts_dir`` with the front-matter ``keys`` the theme reads."""
     src = project / "src"
     if src.exists():
         shutil.rmtree(src)
     (src / ".vuepress").mkdir(parents=True)
-    (src / ".vuepress" / "config.js").write_text(
-        HOPE_CONFIG.format(
-            title=js(TITLE),
-            description=js(DESCRIPTION),
-            url=js(BASE_URL),
-            author=js(SITE_AUTHOR),
-            footer=js(f"© 2024 {SITE_AUTHOR}"),
-            # the default notice carries the build year
-            copyright=js(f"Copyright © 2024 {SITE_AUTHOR}"),
-            per_page=PER_PAGE,
-        ),
-        encoding="utf-8",
-    )
-    (src / "README.md").write_text(
-        HOPE_HOME.format(title=TITLE, description=DESCRIPTION), encoding="utf-8"
-    )
-    posts = src / "posts"
+    (src / ".vuepress" / "config.js").write_text(config, encoding="utf-8")
+    (src / "README.md").write_text(home, encoding="utf-8")
+    posts = src / posts_dir
     posts.mkdir()
     for post in POSTS:
-        head = meta(post, keys={"category": "category", "tags": "tag"})
         (posts / f"{post.slug}.md").write_text(
-            head + "\n" + body(post, "<!-- more -->"), encoding="utf-8"
+            meta(post, keys=keys) + "\n" + body(post, "<!-- more -->"), encoding="utf-8"
         )
+
+
+def write_hope(project: Path) -> None:
+    js = json.dumps
+    config = HOPE_CONFIG.format(
+        title=js(TITLE),
+        description=js(DESCRIPTION),
+        url=js(BASE_URL),
+        author=js(SITE_AUTHOR),
+        footer=js(f"© 2024 {SITE_AUTHOR}"),
+        # the default notice carries the build year
+        copyright=js(f"Copyright © 2024 {SITE_AUTHOR}"),
+        per_page=PER_PAGE,
+    )
+    home = HOPE_HOME.format(title=TITLE, description=DESCRIPTION)
+    write_vuepress(project, config, home, "posts", {"category": "category", "tags": "tag"})
 
 
 # ---------------------------------------------------------------- VuePress + reco
@@ -389,26 +402,12 @@ footer:
 
 def write_reco(project: Path) -> None:
     js = json.dumps
-    src = project / "src"
-    if src.exists():
-        shutil.rmtree(src)
-    (src / ".vuepress").mkdir(parents=True)
-    (src / ".vuepress" / "config.js").write_text(
-        RECO_CONFIG.format(
-            title=js(TITLE), description=js(DESCRIPTION), url=js(BASE_URL), author=js(SITE_AUTHOR)
-        ),
-        encoding="utf-8",
+    config = RECO_CONFIG.format(
+        title=js(TITLE), description=js(DESCRIPTION), url=js(BASE_URL), author=js(SITE_AUTHOR)
     )
-    (src / "README.md").write_text(
-        RECO_HOME.format(title=TITLE, description=DESCRIPTION), encoding="utf-8"
-    )
+    home = RECO_HOME.format(title=TITLE, description=DESCRIPTION)
     # reco's blog is every Markdown page under a `blogs/` directory
-    posts = src / "blogs"
-    posts.mkdir()
-    for post in POSTS:
-        (posts / f"{post.slug}.md").write_text(
-            meta(post, keys={}) + "\n" + body(post, "<!-- more -->"), encoding="utf-8"
-        )
+    write_vuepress(project, config, home, "blogs", {})
 
 
 # ---------------------------------------------------------------- sites
@@ -590,9 +589,7 @@ def build(node: NodeSite, work: Path, out_root: Path, reinstall: bool) -> dict[s
     gen = sh(["env", f"TZ={TZ}", *node.command], project, 1800)
     if gen.returncode != 0 or not public.is_dir():
         raise RuntimeError(f"build failed: {(gen.stderr or gen.stdout).strip()[-2000:]}")
-    problems = sanity(site, public)
-    if problems:
-        raise RuntimeError("sanity: " + "; ".join(problems[:8]))
+    require_sane(site, public)
     return record_site(
         site,
         public,

@@ -289,6 +289,13 @@ def sanity(site: Site, public: Path) -> list[str]:
     return problems
 
 
+def require_sane(site: Site, public: Path) -> None:
+    """Stop the build of a site whose output lacks what the corpus needs."""
+    problems = sanity(site, public)
+    if problems:
+        raise RuntimeError("sanity: " + "; ".join(problems[:8]))
+
+
 def pack(public: Path, dest: Path) -> int:
     """Tar the HTML pages and feed/sitemap XML (deterministic order and mtimes)."""
     files = sorted(
@@ -815,9 +822,7 @@ def build(site: Site, work: Path, out_root: Path) -> dict[str, Any]:
     if site.env != "nikola":
         src.mkdir()
     public = site.render(site, src, bin_dir)
-    problems = sanity(site, public)
-    if problems:
-        raise RuntimeError("sanity: " + "; ".join(problems[:8]))
+    require_sane(site, public)
     return record_site(
         site,
         public,
