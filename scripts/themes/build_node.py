@@ -423,6 +423,8 @@ HOPE_VERSION = "2.0.0-rc.106"
 # package it depends on and the site builds (see the peer note in its truth).
 RECO_VERSION = "2.0.0-rc.26"
 
+VUEPRESS_BUILD = ["node_modules/.bin/vuepress", "build", "src", "--dest", "dist", "--clean-cache"]
+
 SITES: dict[str, NodeSite] = {
     "docusaurus": NodeSite(
         site=Site(
@@ -503,7 +505,7 @@ SITES: dict[str, NodeSite] = {
         same_as={"@vuepress/bundler-vite": "vuepress"},
         esm=True,
         write=write_hope,
-        command=["node_modules/.bin/vuepress", "build", "src", "--dest", "dist", "--clean-cache"],
+        command=VUEPRESS_BUILD,
         output="dist",
         language="zh-CN",
         record=[
@@ -565,7 +567,7 @@ SITES: dict[str, NodeSite] = {
         },
         esm=True,
         write=write_reco,
-        command=["node_modules/.bin/vuepress", "build", "src", "--dest", "dist", "--clean-cache"],
+        command=VUEPRESS_BUILD,
         output="dist",
         language="zh-CN",
         record=[
