@@ -433,6 +433,18 @@ def description_lead(tree: etree._Element) -> str:
     return ""
 
 
+def shown_description(tree: etree._Element, lead: str) -> str | None:
+    """The paragraph that shows the page's own description (``lead``, from
+    ``description_lead``): the caption of a video, the whole of a short news item."""
+    if not lead:
+        return None
+    for p in tree.iterfind(".//body//p"):
+        flat = " ".join(p.text_content().split())
+        if flat.casefold().startswith(lead):
+            return flat
+    return None
+
+
 def _holds(text: str, lead: str) -> bool:
     return bool(lead) and lead in " ".join(text.split()).casefold()
 
@@ -538,6 +550,15 @@ def extract_article(
             if judge(title, held[0], head_title, min_chars, Listed(), declared) is None:
                 text, code_blocks, formulas, cleaned = held
                 reason = None
+    short = (
+        reason.startswith("main text too short") if reason else weighted_length(text) < min_chars
+    )
+    if short and not site.body and not _holds(text, lead):
+        # A short item whose text missed the one paragraph the page says it is about.
+        shown = shown_description(parse_html(html), lead)
+        if shown and judge(title, shown, head_title, min_chars, Listed(), declared) is None:
+            cleaned = clean_text(shown, boilerplate + site.boilerplate)
+            text, code_blocks, formulas, reason = cleaned.text, 0, 0, None
     if reason:
         return NotAnArticle(canon, reason)
     language = detect_language(text)

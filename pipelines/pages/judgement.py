@@ -41,9 +41,11 @@ def _ld_types(node: Any, out: set[str], depth: int = 0) -> None:
 
 
 def declares_article(tree: etree._Element, ld: Any = None) -> bool:
-    """``og:type`` article, or structured data of an Article type, for this page."""
+    """``og:type`` article (or a video: a news clip and its caption), or structured data of
+    an Article type, for this page."""
     og = tree.xpath("//meta[@property='og:type' or @name='og:type']/@content")
-    if any(str(v).strip().lower() in ("article", "blog", "blogposting") for v in og):
+    kinds = [str(v).strip().lower() for v in og]
+    if any(k in ("article", "blog", "blogposting") or k.startswith("video.") for k in kinds):
         return True
     types: set[str] = set()
     blocks = ld if isinstance(ld, list) else [ld] if ld else []

@@ -12,6 +12,7 @@ from pipelines.pages.article import (
     needs_full_pass,
     paragraph_prose,
     prefer_retry,
+    shown_description,
 )
 from pipelines.pages.html import parse_html
 from pipelines.pages.scripted import script_held_story
@@ -101,3 +102,43 @@ def test_json_ld_article_body_of_a_script_built_page() -> None:
 def test_no_story_in_short_or_paragraphless_scripts() -> None:
     tree = parse_html(_shell('var config = {"theme": "' + "dark " * 200 + '"};'))
     assert script_held_story(tree) is None
+
+
+CAPTION = (
+    "The home side's opener had his second wicket in as many balls when the captain left"
+    " a ball swinging back into the stumps"
+)
+
+
+def _clip(og_type: str) -> str:
+    """A news video page: a heading, the clip's caption, and a rail of other clips."""
+    rail = "".join(
+        f'<li><a href="/video/other-{i}">Other clip {i}</a><p>Teaser {i} for another clip.</p></li>'
+        for i in range(2)
+    )
+    return (
+        f'<html><head><title>Unbelievable leave</title><meta property="og:type" content="{og_type}">'
+        f'<meta name="description" content="{CAPTION}"></head><body><nav><a href="/">Home</a></nav>'
+        f"<article><h1>Unbelievable leave</h1><div class='player'></div><p>{CAPTION}</p></article>"
+        f"<aside><ul>{rail}</ul></aside></body></html>"
+    )
+
+
+def test_a_video_page_with_its_caption_is_a_short_news_item() -> None:
+    record = extract_article("https://sport.example/video/unbelievable-leave", _clip("video.other"))
+    assert isinstance(record, ArticleRecord), record
+    assert record.text == CAPTION
+    # The same page declaring nothing stays under the length an undeclared article needs.
+    other = extract_article("https://sport.example/video/unbelievable-leave", _clip("website"))
+    assert not isinstance(other, ArticleRecord)
+    assert other.reason.startswith("main text too short")
+
+
+def test_the_paragraph_showing_the_description_is_found() -> None:
+    tree = parse_html(_clip("video.other"))
+    lead = description_lead(tree)
+    assert shown_description(tree, lead) == CAPTION
+    assert shown_description(tree, "") is None
+    assert (
+        shown_description(parse_html("<html><body><p>Other words</p></body></html>"), lead) is None
+    )
