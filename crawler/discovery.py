@@ -19,8 +19,16 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.request_kind import KIND_META, RequestKind
 from pipelines.model import FetchedPage
-from pipelines.pages.feeds import FeedError, FeedKind, feed_kind, feed_of_listing, read_feed
+from pipelines.pages.feeds import (
+    FeedError,
+    FeedKind,
+    feed_kind,
+    feed_of_listing,
+    guessed_feeds,
+    read_feed,
+)
 from pipelines.pages.listing import Card
+from pipelines.text.dates import offset_stated
 from pipelines.text.urls import BadURL, canonical_url, same_site, site_of
 
 if TYPE_CHECKING:
@@ -95,6 +103,8 @@ class GapFeed:
     waiting: list[Parked] = field(default_factory=list)
     # Start URLs whose listing this feed is the feed of: its extra posts are crawled for them.
     fills: set[str] = field(default_factory=set)
+    # A feed the listing does not declare: the places still to try, after ``url``.
+    guesses: list[str] | None = None
 
 
 class FeedGaps:
@@ -105,9 +115,12 @@ class FeedGaps:
     once the listing is read to its end. Requests it makes call back into the spider.
     """
 
-    def __init__(self, spider: ListingsSpider, enabled: bool) -> None:
+    def __init__(
+        self, spider: ListingsSpider, enabled: bool, guesses: tuple[str, ...] = ()
+    ) -> None:
         self.spider = spider
         self.enabled = enabled
+        self.guesses = guesses  # file names tried for a feed no listing page declares
         self.feeds: dict[str, GapFeed] = {}  # feed URL -> GapFeed
         self.start_feeds: dict[str, str | None] = {}  # start URL -> its feed's URL, or None
         self.listed: set[str] = set()  # article URLs asked for from a card or a feed entry
@@ -121,14 +134,18 @@ class FeedGaps:
         feed = self.of(start_url)
         return feed.entries if feed else {}
 
-    def beside(self, response: Response, declared: list[str]) -> tuple[GapFeed | None, Any]:
+    def beside(
+        self, response: Response, declared: list[str], cards: list[Card]
+    ) -> tuple[GapFeed | None, Any]:
         """The feed read beside this HTML listing (of the feeds it ``declared``), and the
         request for it when this is its first page with cards; None when discovery is off or
-        the listing declares none."""
+        the listing declares none and its cards need none (see ``guess``)."""
         start_url = response.meta["start_url"]
         request = None
         if not self.enabled:
             return None, None
+        if start_url not in self.start_feeds and not declared:
+            return self.guess(response, cards)
         if start_url not in self.start_feeds:
             feeds = declared
             self.start_feeds[start_url] = feeds[0] if feeds else None
@@ -143,6 +160,36 @@ class FeedGaps:
             if feeds and feed_of_listing(feeds[0], listing):
                 self.feeds[feeds[0]].fills.add(start_url)
         return self.of(start_url), request
+
+    def guess(self, response: Response, cards: list[Card]) -> tuple[GapFeed | None, Any]:
+        """A listing that declares no feed, whose cards show no date or one with no offset:
+        the feed a generator writes without linking it (``LISTINGS_FEED_GUESSES``), tried in
+        turn, gives what the cards cannot; found in the listing's folder, the posts it alone
+        lists are crawled too, as with a declared feed."""
+        start_url = response.meta["start_url"]
+        self.start_feeds[start_url] = None
+        dated = all(c.published is not None and offset_stated(c.published) for c in cards)
+        places = guessed_feeds(response.url, self.guesses) if self.guesses and not dated else []
+        if not places:
+            return None, None
+        if places[0] in self.feeds:  # another start URL of the same listing folder
+            self.start_feeds[start_url] = places[0]
+            return self.feeds[places[0]], None
+        feed = self.feeds[places[0]] = GapFeed(places[0], guesses=places[1:])
+        self.start_feeds[start_url] = places[0]
+        feed.pages.add(places[0])
+        self.spider.crawler.stats.inc_value("listings/feed_guesses")
+        return feed, self.request(places[0], 1, start_url)
+
+    def next_guess(self, feed: GapFeed, start_url: str) -> Iterator[Any]:
+        """The next place a feed may be, or, when none is left, the listings go on without."""
+        if not feed.guesses:
+            yield from self.release(feed)
+            return
+        feed.url = feed.guesses.pop(0)
+        feed.pages.add(feed.url)
+        self.spider.crawler.stats.inc_value("listings/feed_guesses")
+        yield self.request(feed.url, 1, start_url)
 
     def request(self, url: str, page: int, start_url: str) -> scrapy.Request:
         return scrapy.Request(
@@ -172,9 +219,23 @@ class FeedGaps:
                 raise FeedError("not a feed")
             listing = read_feed(page)
         except FeedError as exc:
+            if feed.guesses is not None and page_no == 1:
+                yield from self.next_guess(feed, response.meta["start_url"])
+                return
             self.spider.logger.warning("Could not read the feed %s: %s.", response.url, exc)
             yield from self.release(feed)
             return
+        if feed.guesses is not None and page_no == 1:
+            feed.guesses = []
+            start_url = response.meta["start_url"]
+            if feed_of_listing(response.url, start_url):
+                feed.fills.add(start_url)
+            self.spider.crawler.stats.inc_value("listings/feeds_guessed")
+            self.spider.logger.info(
+                "Found the feed %s, which the listing %s does not declare: read beside it.",
+                response.url,
+                start_url,
+            )
         self.spider.crawler.stats.inc_value("listings/feed_pages")
         for card in listing.cards:
             feed.entries.setdefault(card.url, FeedEntry(card, response.url, page_no))
@@ -186,9 +247,14 @@ class FeedGaps:
         yield from self.release(feed)
 
     def failed(self, request: scrapy.Request, why: str) -> Iterator[Any]:
-        """A feed request that failed: the listings waiting for it go on without it."""
-        self.spider.logger.warning("Could not read the feed %s: %s.", request.url, why)
+        """A feed request that failed: the listings waiting for it go on without it (a
+        guessed place that is not there: the next one is tried)."""
         feed = self.feeds.get(request.meta["gap_feed"])
+        if feed is not None and feed.guesses is not None and request.meta["feed_page"] == 1:
+            if not feed.done:
+                yield from self.next_guess(feed, request.meta["start_url"])
+            return
+        self.spider.logger.warning("Could not read the feed %s: %s.", request.url, why)
         if feed is not None and not feed.done:
             yield from self.release(feed)
 

@@ -63,6 +63,10 @@ LISTINGS_MAX_ERROR_SHARE = 0.5
 # what its cards leave out and adding the posts only the feed lists; a start listing with
 # no cards reads that feed instead, or the sitemaps its robots.txt names; "off": never.
 LISTINGS_DISCOVER = "auto"
+# With discovery on, a listing that declares no feed and whose cards lack dates with an offset:
+# files tried in turn in its folder for the feed a generator writes without linking it (Hexo
+# and ABlog atom.xml, Jekyll feed.xml, Hugo index.xml, rss.xml, WordPress feed/); [] never.
+LISTINGS_FEED_GUESSES = ["atom.xml", "feed.xml", "index.xml", "rss.xml", "feed/"]
 # Listing pages built in the browser by a script, rendered in Chromium (scrapy-playwright):
 # "auto" renders a listing page only when its HTML shows no cards, declares no feed and looks
 # like a JavaScript app; "always" renders every HTML listing page; "never" none. A site's

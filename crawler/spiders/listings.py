@@ -80,7 +80,9 @@ class ListingsSpider(scrapy.Spider):
         spider.rendered_starts = set()
         # Read beside HTML listings: not where a worker of a shared crawl keeps no state.
         feeds_beside = spider.discover and not crawler.settings.get("REDIS_URL")
-        spider.feed_gaps = FeedGaps(spider, feeds_beside)
+        guesses = tuple(n.strip() for n in crawler.settings.getlist("LISTINGS_FEED_GUESSES"))
+        guesses = tuple(n for n in guesses if n)
+        spider.feed_gaps = FeedGaps(spider, feeds_beside, guesses)
         spider.robots = RobotsSitemaps(spider)
         min_chars = crawler.settings.getint("LISTINGS_MIN_TEXT_CHARS")
         spider.article_render = ArticleRender(spider, min_chars)
@@ -169,7 +171,7 @@ class ListingsSpider(scrapy.Spider):
         if pool.workers:
             self.crawler.stats.inc_value("listings/listing_pages_in_pool")
         if listing.cards:
-            feed, feed_request = self.feed_gaps.beside(response, read.feeds)
+            feed, feed_request = self.feed_gaps.beside(response, read.feeds, listing.cards)
             if feed is not None and not feed.done:
                 # The rows now, the articles once the feed has said what the cards leave out.
                 if feed_request is not None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -362,3 +362,29 @@ def feed_of_listing(feed_url: str, listing_url: str) -> bool:
     if not same_site(feed_url, listing_url):
         return False
     return _folder(feed_url).startswith(_folder(listing_url))
+
+
+def guessed_feeds(listing_url: str, names: tuple[str, ...] | list[str]) -> list[str]:
+    """Where the feed of a listing that declares none may be: each of ``names`` in the
+    listing's folder (``/blog/`` for ``/blog/`` and ``/blog/index.html``) and, for a page
+    named like ``/blog.html``, in the folder of that name, which is where a generator that
+    writes ``blog.html`` writes the blog's other files (ABlog does)."""
+    parts = urlsplit(listing_url)
+    path = parts.path or "/"
+    head, _, last = path.rpartition("/")
+    folders = [f"{head}/"]
+    stem, dot, ext = last.rpartition(".")
+    if dot and stem and ext.lower() in ("html", "htm") and stem.lower() != "index":
+        folders.insert(0, f"{head}/{stem}/")
+    elif not dot and last:
+        folders = [f"{path}/"]
+    found: list[str] = []
+    for folder in folders:
+        for name in names:
+            try:
+                url = canonical_url(urlunsplit((parts.scheme, parts.netloc, folder + name, "", "")))
+            except BadURL:
+                continue
+            if url != listing_url and url not in found:
+                found.append(url)
+    return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -152,6 +153,39 @@ def test_posts_on_no_card_are_crawled_from_the_feed(gappy_crawls: Any) -> None:
     assert all(h["listing_url"].startswith(f"{base}atom") for h in feed_hits)
     assert all(h["published"] is not None for h in feed_hits)
     assert table(data / "off", "articles").num_rows == N - len(MISSED)
+
+
+def test_a_feed_no_page_declares_is_found_where_generators_write_it(
+    gappy: Path, tmp_path: Path, serve: Any
+) -> None:
+    """The gappy site without its <link>: its atom.xml is guessed, after feed.xml and
+    index.xml are not found, and does what the declared feed did."""
+    root = tmp_path / "site"
+    shutil.copytree(gappy, root)
+    (root / "atom.xml").rename(root / "index.xml")
+    for listing in [root / "index.html", *root.glob("page/*/index.html")]:
+        doc = listing.read_text("utf-8")
+        listing.write_text(re.sub(r"<link rel='alternate'[^>]*>", "", doc), "utf-8")
+    base, log = serve(root)
+    result = crawl("-a", f"start_urls={base}", data_dir=tmp_path / "data")
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = table(tmp_path / "data", "articles").to_pylist()
+    want = {f"{base.rstrip('/')}{path}": when for path, when in _published().items()}
+    assert {r["url"]: r["published"].astimezone(UTC) for r in rows} == want
+    # In turn, each once (the server logs a 404 twice), and no further than the first found.
+    tried = [p for p in log if p in ("/atom.xml", "/feed.xml", "/index.xml", "/rss.xml")]
+    assert list(dict.fromkeys(tried)) == [
+        "/atom.xml",
+        "/feed.xml",
+        "/index.xml",
+    ]
+    assert "Found the feed" in result.stderr
+    # Guessing is a setting: without it nothing says when these posts were published.
+    off = crawl(
+        "-a", f"start_urls={base}", "-s", "LISTINGS_FEED_GUESSES=", data_dir=tmp_path / "off"
+    )
+    assert off.returncode == 0, off.stderr[-2000:]
+    assert table(tmp_path / "off", "articles").num_rows == N - len(MISSED)
 
 
 def test_a_listing_with_no_cards_and_no_feed_reads_the_robots_sitemap(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from crawler.discovery import robots_sitemaps, robots_url
-from pipelines.pages.feeds import feed_of_listing, merge_cards
+from pipelines.pages.feeds import feed_of_listing, guessed_feeds, merge_cards
 from pipelines.pages.listing import Card
 
 SITE = "http://blog.example"
@@ -90,3 +90,23 @@ def test_robots_sitemaps_are_bounded() -> None:
 
 def test_robots_url() -> None:
     assert robots_url(f"{SITE}:8080/blog/page/2/?x=1#top") == f"{SITE}:8080/robots.txt"
+
+
+NAMES = ("atom.xml", "feed/")
+
+
+@pytest.mark.parametrize(
+    ("listing", "places"),
+    [
+        (f"{SITE}/", ["/atom.xml", "/feed/"]),
+        (f"{SITE}/blog/", ["/blog/atom.xml", "/blog/feed/"]),
+        (f"{SITE}/blog", ["/blog/atom.xml", "/blog/feed/"]),
+        (f"{SITE}/blog/index.html", ["/blog/atom.xml", "/blog/feed/"]),
+        # A generator that writes blog.html keeps the blog's files in blog/.
+        (f"{SITE}/blog.html", ["/blog/atom.xml", "/blog/feed/", "/atom.xml", "/feed/"]),
+        # A script's name is no folder.
+        (f"{SITE}/news/list.php?page=1", ["/news/atom.xml", "/news/feed/"]),
+    ],
+)
+def test_guessed_feeds(listing: str, places: list[str]) -> None:
+    assert guessed_feeds(listing, NAMES) == [SITE + p for p in places]

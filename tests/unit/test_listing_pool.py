@@ -52,6 +52,8 @@ def make_spider(data_dir: Path, workers: int) -> tuple[Crawler, ListingsSpider]:
             "DATA_DIR": str(data_dir),
             "LISTINGS_EXTRACT_WORKERS": workers,
             "LISTINGS_EXTRACT_TIMEOUT": 1.0,
+            # No feed looked for: the page's article requests come straight out of parse.
+            "LISTINGS_FEED_GUESSES": [],
         }
     )
     crawler = get_crawler(ListingsSpider, values)
