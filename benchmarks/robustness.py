@@ -125,6 +125,7 @@ def theme_pages() -> Iterator[dict[str, Any]]:
                     "html": html,
                     "kind": "listing" if listing else "article",
                     "posts": posts,
+                    "first": page_dir == start,
                 }
 
 
@@ -152,8 +153,14 @@ def shared_pages() -> Iterator[dict[str, Any]]:
 # --- scoring -------------------------------------------------------------------------------
 
 
-def score_listing(page: dict[str, Any], rewrite: str, original: dict[str, Any]) -> dict[str, Any]:
-    listing = detect_cards(rewritten(page["html"], rewrite), page["url"])
+def score_listing(
+    page: dict[str, Any],
+    rewrite: str,
+    original: dict[str, Any] | None,
+    seen: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    # ``seen``: the first page's cards, which the crawl hands to the reading of later pages.
+    listing = detect_cards(rewritten(page["html"], rewrite), page["url"], seen=seen)
     got = {norm_url(c.url) for c in listing.cards}
     known = page["posts"] | page.get("alts", set())
     if page["site"].startswith("shared/"):
@@ -167,6 +174,7 @@ def score_listing(page: dict[str, Any], rewrite: str, original: dict[str, Any]) 
         "recall": len(want & got) / len(want) if want else 1.0,
         "precision": hits / len(got) if got else 1.0,
         "next": listing.next_url,
+        "cards": frozenset(c.url for c in listing.cards),
     }
 
 
@@ -188,16 +196,34 @@ def score_article(page: dict[str, Any], rewrite: str, original: Any) -> dict[str
     }
 
 
+def score_page(
+    page: dict[str, Any], rewrite: str, original: Any, first: dict[tuple[str, str], frozenset[str]]
+) -> dict[str, Any]:
+    """One page under one rewrite; a theme's later listing pages are read knowing the first
+    page's cards (``first``, filled as the first pages are scored), as the crawl reads them."""
+    if page["kind"] != "listing":
+        return score_article(page, rewrite, original)
+    later = not page.get("first") and not page["site"].startswith("shared/")
+    seen = first.get((page["site"], rewrite), frozenset()) if later else frozenset()
+    result = score_listing(page, rewrite, original, seen)
+    if page.get("first"):
+        first[(page["site"], rewrite)] = result["cards"]
+    return result
+
+
 def run(rewrites: list[str], shared: bool = True) -> dict[str, Any]:
     pages = list(theme_pages()) + (list(shared_pages()) if shared else [])
+    # A site's first listing page before its others, as a crawl reads them.
+    pages.sort(key=lambda p: (p["site"], not p.get("first")))
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    first: dict[tuple[str, str], frozenset[str]] = {}
     for page in pages:
-        score = score_listing if page["kind"] == "listing" else score_article
-        original = score(page, "none", None)
+        listing = page["kind"] == "listing"
+        original = score_page(page, "none", None, first)
         group = rows.setdefault(page["site"], {})
         for rewrite in rewrites:
-            result = original if rewrite == "none" else score(page, rewrite, original)
-            if page["kind"] == "listing":
+            result = original if rewrite == "none" else score_page(page, rewrite, original, first)
+            if listing:
                 result = {**result, "next_same": result["next"] == original["next"]}
             group.setdefault(f"{page['kind']}:{rewrite}", []).append(result)
     return summarise(rows, rewrites)

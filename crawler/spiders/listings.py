@@ -78,6 +78,9 @@ class ListingsSpider(scrapy.Spider):
         spider.render_mode = read_render_mode(crawler.settings)
         # Start URLs whose listing turned out to be built by a script: its pages are rendered.
         spider.rendered_starts = set()
+        # Start URL -> the card URLs of its listing's first page, which tell a later page's
+        # "recent posts" widget from its list.
+        spider.first_cards = {}
         # Read beside HTML listings: not where a worker of a shared crawl keeps no state.
         feeds_beside = spider.discover and not crawler.settings.get("REDIS_URL")
         guesses = tuple(n.strip() for n in crawler.settings.getlist("LISTINGS_FEED_GUESSES"))
@@ -153,11 +156,14 @@ class ListingsSpider(scrapy.Spider):
             )
             return
         page_no = response.meta["listing_page"]
+        start_url = response.meta["start_url"]
+        seen = self.first_cards.get(start_url, frozenset()) if page_no > 1 else frozenset()
         # Parsed and read in the crawl's worker pool, as article pages are: the reactor keeps
         # downloading meanwhile. A page that hangs or kills its worker ends its listing.
         pool = CrawlRuntime.of(self.crawler).pool
         try:
-            read = await pool.run(read_listing, page, self.site_for(response.url), self.discover)
+            site = self.site_for(response.url)
+            read = await pool.run(read_listing, page, site, self.discover, seen)
         except Exception as exc:
             reason = pool.failure(exc, "card detection")
             self.logger.warning("Could not read the listing page %s: %s.", response.url, reason)
@@ -167,6 +173,8 @@ class ListingsSpider(scrapy.Spider):
                 yield out
             return
         listing = read.listing
+        if page_no == 1 and listing.cards:
+            self.first_cards[start_url] = frozenset(c.url for c in listing.cards)
         self.crawler.stats.inc_value("listings/listing_pages")
         if pool.workers:
             self.crawler.stats.inc_value("listings/listing_pages_in_pool")

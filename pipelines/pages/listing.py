@@ -523,7 +523,14 @@ def _candidates(
 _COUNT_LABEL = re.compile(r"\W*\d[\d,.]*\s*[kKmM万千]?\s*\w{0,10}\s*\d*\W*")
 
 
-def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
+# A group that only repeats the cards of the listing's first page, seen on a later page.
+_REPEAT_WEIGHT = 0.05
+
+
+def _choose_cards(cands: list[_Candidate], seen: frozenset[str] = frozenset()) -> list[_Candidate]:
+    """The cards among the page's candidates. ``seen``: the cards of the listing's first
+    page, when this is a later one; a group of those alone is a "recent posts" widget, which
+    on a last page of two posts would otherwise outweigh the list."""
     # Cards repeat the structure around their main link, even where one container holds
     # a whole card and another only its title (two posts under one date heading).
     groups: dict[tuple[str, ...], list[_Candidate]] = defaultdict(list)
@@ -534,7 +541,12 @@ def _choose_cards(cands: list[_Candidate]) -> list[_Candidate]:
     for group in groups.values():
         _widen_thin_containers(group)
     titled = [g for g in groups.values() if not _one_label(g)]
-    scored = sorted(titled or groups.values(), key=_score_group, reverse=True)
+
+    def score(group: list[_Candidate]) -> float:
+        repeat = bool(seen) and all(c.url in seen for c in group)
+        return _score_group(group) * (_REPEAT_WEIGHT if repeat else 1.0)
+
+    scored = sorted(titled or groups.values(), key=score, reverse=True)
     best = scored[0]
     if len(best) == 1 and (
         _in_boilerplate(best[0].container) or len(text_of(best[0].container)) < 20
@@ -1197,8 +1209,10 @@ def detect_cards(
     url: str,
     site: SiteConfig = GENERIC,
     boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE,
+    seen: frozenset[str] = frozenset(),
 ) -> ListingPage:
-    """The cards of a listing page, in page order, and its next page."""
+    """The cards of a listing page, in page order, and its next page (``seen``: the card
+    URLs of the listing's first page, when this is a later page)."""
     base = _base_url(tree, url)
     body = tree.find(".//body")
     root = body if body is not None else tree
@@ -1215,7 +1229,7 @@ def detect_cards(
                 anchors = [n for n in link_nodes if not isinstance(n, str)] or [el]
                 chosen.append(_Candidate(el, target, anchors))
     else:
-        chosen = _choose_cards(_candidates(root, url, base, site))
+        chosen = _choose_cards(_candidates(root, url, base, site), seen)
     cards = [_card_fields(c, i, site, boilerplate) for i, c in enumerate(chosen, start=1)]
     return ListingPage(
         url=url,
@@ -1239,11 +1253,17 @@ class ListingRead:
     feeds: list[str] = field(default_factory=list)
 
 
-def read_listing(page: FetchedPage, site: SiteConfig = GENERIC, feeds: bool = True) -> ListingRead:
-    """An HTML listing page parsed once and read: ``detect_cards`` on its tree, then (with
-    ``feeds``) ``declared_feeds``. The crawl runs it in its worker pool."""
+def read_listing(
+    page: FetchedPage,
+    site: SiteConfig = GENERIC,
+    feeds: bool = True,
+    seen: frozenset[str] = frozenset(),
+) -> ListingRead:
+    """An HTML listing page parsed once and read: ``detect_cards`` on its tree (``seen``:
+    the first page's card URLs, on a later page), then (with ``feeds``) ``declared_feeds``.
+    The crawl runs it in its worker pool."""
     from pipelines.pages.feeds import declared_feeds  # feeds.py imports this module
 
     tree = parse_page(page)
-    listing = detect_cards(tree, page.url, site)
+    listing = detect_cards(tree, page.url, site, seen=seen)
     return ListingRead(listing, declared_feeds(tree, page.url) if feeds else [])

@@ -29,19 +29,19 @@ START = "http://blog.example/"
 CRAWL_PID = os.getpid()
 
 
-def read_in_worker(page: Any, site: SiteConfig, feeds: bool) -> ListingRead:
+def read_in_worker(page: Any, site: SiteConfig, feeds: bool, seen: frozenset[str]) -> ListingRead:
     """``read_listing``, refusing to run in the crawl process itself."""
     if os.getpid() == CRAWL_PID:
         raise RuntimeError("read in the crawl process")
-    return read_listing(page, site, feeds)
+    return read_listing(page, site, feeds, seen)
 
 
-def hang(page: Any, site: SiteConfig, feeds: bool) -> ListingRead:
+def hang(page: Any, site: SiteConfig, feeds: bool, seen: frozenset[str]) -> ListingRead:
     time.sleep(60)
     raise AssertionError("not reached: the pool stops the worker first")
 
 
-def crash(page: Any, site: SiteConfig, feeds: bool) -> ListingRead:
+def crash(page: Any, site: SiteConfig, feeds: bool, seen: frozenset[str]) -> ListingRead:
     os._exit(1)
 
 

@@ -185,3 +185,26 @@ def test_comment_counters_beside_the_cards_are_no_cards() -> None:
     )
     cards = detect_cards(parse_html(f"<html><body><main>{items}</main></body></html>"), URL).cards
     assert [c.url for c in cards] == [f"https://blog.example/news/{i}.html" for i in range(1, 9)]
+
+
+def test_a_last_page_of_two_posts_beats_the_first_pages_posts_in_a_widget() -> None:
+    """No class or tag says which is the list: the widget repeats page 1's cards, each with
+    a date, while the last page holds two posts."""
+    last = [f"/2025/01/{d:02d}/older-{d}/" for d in (1, 2)]
+    cards = "".join(
+        f'<div><h2><a href="{u}">An older post with a long title {i}</a></h2>'
+        f"<div>2025-01-0{i + 1}</div><p>Its excerpt: a sentence of two about the post.</p></div>"
+        for i, u in enumerate(last)
+    )
+    widget = "".join(
+        f'<li><h3><a href="{u}">Recent post with a long title {i}</a></h3>'
+        f"<div>2026-01-0{i + 1}</div><p>Its excerpt: a sentence of two about the post.</p></li>"
+        for i, u in enumerate(POSTS[:5])
+    )
+    page = parse_html(f"<html><body><div>{cards}</div><div><ul>{widget}</ul></div></body></html>")
+    url = f"{URL}page/3/"
+    alone = detect_cards(page, url)
+    assert [c.url for c in alone.cards] == [URL.rstrip("/") + u for u in POSTS[:5]]
+    first = frozenset(URL.rstrip("/") + u for u in POSTS)
+    told = detect_cards(page, url, seen=first)
+    assert [c.url for c in told.cards] == [URL.rstrip("/") + u for u in last]
