@@ -42,7 +42,7 @@ from scorer import ROOT
 sys.path.insert(0, str(ROOT))
 from pipelines.pages.article import ArticleRecord, extract_article
 from pipelines.pages.html import parse_html
-from pipelines.pages.listing import detect_cards
+from pipelines.pages.listing import detect_cards, page_number_of
 
 THEMES = ROOT / "tests" / "corpus" / "themes"
 SHARED_TRUTH = ROOT / "tests" / "fixtures" / "shared_listings"
@@ -159,7 +159,7 @@ def score_listing(
     original: dict[str, Any] | None,
     seen: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    # ``seen``: the first page's cards, which the crawl hands to the reading of later pages.
+    # ``seen``: the earlier pages' cards, which the crawl hands to the reading of later pages.
     listing = detect_cards(rewritten(page["html"], rewrite), page["url"], seen=seen)
     got = {norm_url(c.url) for c in listing.cards}
     known = page["posts"] | page.get("alts", set())
@@ -197,32 +197,36 @@ def score_article(page: dict[str, Any], rewrite: str, original: Any) -> dict[str
 
 
 def score_page(
-    page: dict[str, Any], rewrite: str, original: Any, first: dict[tuple[str, str], frozenset[str]]
+    page: dict[str, Any],
+    rewrite: str,
+    original: Any,
+    earlier: dict[tuple[str, str], frozenset[str]],
 ) -> dict[str, Any]:
-    """One page under one rewrite; a theme's later listing pages are read knowing the first
-    page's cards (``first``, filled as the first pages are scored), as the crawl reads them."""
+    """One page under one rewrite; a theme's later listing pages are read knowing the cards
+    of its earlier ones (``earlier``, filled as pages are scored in page order), as the
+    crawl reads them."""
     if page["kind"] != "listing":
         return score_article(page, rewrite, original)
+    key = (page["site"], rewrite)
     later = not page.get("first") and not page["site"].startswith("shared/")
-    seen = first.get((page["site"], rewrite), frozenset()) if later else frozenset()
+    seen = earlier.get(key, frozenset()) if later else frozenset()
     result = score_listing(page, rewrite, original, seen)
-    if page.get("first"):
-        first[(page["site"], rewrite)] = result["cards"]
+    earlier[key] = seen | result["cards"]
     return result
 
 
 def run(rewrites: list[str], shared: bool = True) -> dict[str, Any]:
     pages = list(theme_pages()) + (list(shared_pages()) if shared else [])
-    # A site's first listing page before its others, as a crawl reads them.
-    pages.sort(key=lambda p: (p["site"], not p.get("first")))
+    # A site's listing pages in page order, as a crawl reads them.
+    pages.sort(key=lambda p: (p["site"], not p.get("first"), page_number_of(p["url"]) or 0))
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    first: dict[tuple[str, str], frozenset[str]] = {}
+    earlier: dict[tuple[str, str], frozenset[str]] = {}
     for page in pages:
         listing = page["kind"] == "listing"
-        original = score_page(page, "none", None, first)
+        original = score_page(page, "none", None, earlier)
         group = rows.setdefault(page["site"], {})
         for rewrite in rewrites:
-            result = original if rewrite == "none" else score_page(page, rewrite, original, first)
+            result = original if rewrite == "none" else score_page(page, rewrite, original, earlier)
             if listing:
                 result = {**result, "next_same": result["next"] == original["next"]}
             group.setdefault(f"{page['kind']}:{rewrite}", []).append(result)

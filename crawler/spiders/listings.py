@@ -53,6 +53,9 @@ from pipelines.pages.listing import Card, read_listing
 from pipelines.store.crawl_lock import CrawlBusy
 from pipelines.text.urls import BadURL, canonical_url, site_of
 
+# Card URLs of a listing's earlier pages kept to read its later ones: a widget lists a few.
+EARLIER_CARDS = 200
+
 
 class ListingsSpider(scrapy.Spider):
     name = "listings"
@@ -78,9 +81,9 @@ class ListingsSpider(scrapy.Spider):
         spider.render_mode = read_render_mode(crawler.settings)
         # Start URLs whose listing turned out to be built by a script: its pages are rendered.
         spider.rendered_starts = set()
-        # Start URL -> the card URLs of its listing's first page, which tell a later page's
-        # "recent posts" widget from its list.
-        spider.first_cards = {}
+        # Start URL -> the card URLs of its listing's pages read so far (the first
+        # EARLIER_CARDS), which tell a later page's "recent posts" widget from its list.
+        spider.earlier_cards = {}
         # Read beside HTML listings: not where a worker of a shared crawl keeps no state.
         feeds_beside = spider.discover and not crawler.settings.get("REDIS_URL")
         guesses = tuple(n.strip() for n in crawler.settings.getlist("LISTINGS_FEED_GUESSES"))
@@ -157,7 +160,7 @@ class ListingsSpider(scrapy.Spider):
             return
         page_no = response.meta["listing_page"]
         start_url = response.meta["start_url"]
-        seen = self.first_cards.get(start_url, frozenset()) if page_no > 1 else frozenset()
+        seen = self.earlier_cards.get(start_url, frozenset()) if page_no > 1 else frozenset()
         # Parsed and read in the crawl's worker pool, as article pages are: the reactor keeps
         # downloading meanwhile. A page that hangs or kills its worker ends its listing.
         pool = CrawlRuntime.of(self.crawler).pool
@@ -173,8 +176,9 @@ class ListingsSpider(scrapy.Spider):
                 yield out
             return
         listing = read.listing
-        if page_no == 1 and listing.cards:
-            self.first_cards[start_url] = frozenset(c.url for c in listing.cards)
+        earlier = self.earlier_cards.get(start_url, frozenset()) if page_no > 1 else frozenset()
+        if listing.cards and len(earlier) < EARLIER_CARDS:
+            self.earlier_cards[start_url] = earlier | {c.url for c in listing.cards}
         self.crawler.stats.inc_value("listings/listing_pages")
         if pool.workers:
             self.crawler.stats.inc_value("listings/listing_pages_in_pool")

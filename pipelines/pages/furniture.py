@@ -21,7 +21,8 @@ _CHROME_CLASS = re.compile(
     re.I,
 )
 # Names a theme also gives its own post list ("recent-posts" on a blog's home page, "archive"
-# on a year's list): chrome in a sidebar, the content itself inside <main>.
+# on a year's list): chrome in a sidebar, the content itself inside <main> or when it holds
+# much of the page's text.
 _LIST_NAME = re.compile(r"^(?:recent-?posts?|archives?)\w*$", re.I)
 # Whole class words that mark the content itself ("widget Blog" on Blogger, "post-list").
 _CONTENT_WORD = re.compile(
@@ -36,11 +37,38 @@ def _in_main(node: etree._Element) -> bool:
     return any(a.tag == "main" or a.get("role") == "main" for a in node.iterancestors())
 
 
+# Share of the page's text a list-named element holds when it is the content column itself;
+# a smaller share will do for a list whose items say more than their links (excerpts).
+_CONTENT_SHARE = 0.3
+_PROSE_LIST_SHARE = 0.1
+_PROSE_LIST_LINKS = 0.3
+_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+
+
+def _chars(el: etree._Element) -> int:
+    return sum(len(t.strip()) for t in _SHOWN_TEXT(el))
+
+
+def _holds_the_page(node: etree._Element) -> bool:
+    """``node`` is the post list of a theme that uses no <main>, not a sidebar's few
+    titles: it holds much of the page's text, or a good part of it in excerpts."""
+    body = next((a for a in node.iterancestors() if a.tag == "body"), None)
+    if body is None:
+        return False
+    chars, page = _chars(node), _chars(body)
+    if chars >= _CONTENT_SHARE * page:
+        return True
+    links = sum(_chars(a) for a in node.iter("a"))
+    return chars >= _PROSE_LIST_SHARE * page and links < _PROSE_LIST_LINKS * chars
+
+
 def _chrome_words(words: str, node: etree._Element) -> bool:
     hits = [w for w in words.split() if _CHROME_CLASS.search(w)]
     if not hits or any(_CONTENT_WORD.match(w) for w in words.split()):
         return False
-    return not (all(_LIST_NAME.match(w) for w in hits) and _in_main(node))
+    if not all(_LIST_NAME.match(w) for w in hits):
+        return True
+    return not (_in_main(node) or _holds_the_page(node))
 
 
 def chrome_level(el: etree._Element) -> int:

@@ -523,13 +523,13 @@ def _candidates(
 _COUNT_LABEL = re.compile(r"\W*\d[\d,.]*\s*[kKmM万千]?\s*\w{0,10}\s*\d*\W*")
 
 
-# A group that only repeats the cards of the listing's first page, seen on a later page.
+# A group that only repeats the cards of the listing's earlier pages, seen on a later one.
 _REPEAT_WEIGHT = 0.05
 
 
 def _choose_cards(cands: list[_Candidate], seen: frozenset[str] = frozenset()) -> list[_Candidate]:
-    """The cards among the page's candidates. ``seen``: the cards of the listing's first
-    page, when this is a later one; a group of those alone is a "recent posts" widget, which
+    """The cards among the page's candidates. ``seen``: the cards of the listing's earlier
+    pages, when this is a later one; a group of those alone is a "recent posts" widget, which
     on a last page of two posts would otherwise outweigh the list."""
     # Cards repeat the structure around their main link, even where one container holds
     # a whole card and another only its title (two posts under one date heading).
@@ -1212,7 +1212,7 @@ def detect_cards(
     seen: frozenset[str] = frozenset(),
 ) -> ListingPage:
     """The cards of a listing page, in page order, and its next page (``seen``: the card
-    URLs of the listing's first page, when this is a later page)."""
+    URLs of the listing's earlier pages, when this is a later page)."""
     base = _base_url(tree, url)
     body = tree.find(".//body")
     root = body if body is not None else tree
@@ -1260,7 +1260,7 @@ def read_listing(
     seen: frozenset[str] = frozenset(),
 ) -> ListingRead:
     """An HTML listing page parsed once and read: ``detect_cards`` on its tree (``seen``:
-    the first page's card URLs, on a later page), then (with ``feeds``) ``declared_feeds``.
+    the earlier pages' card URLs, on a later page), then (with ``feeds``) ``declared_feeds``.
     The crawl runs it in its worker pool."""
     from pipelines.pages.feeds import declared_feeds  # feeds.py imports this module
 

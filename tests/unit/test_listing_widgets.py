@@ -208,3 +208,22 @@ def test_a_last_page_of_two_posts_beats_the_first_pages_posts_in_a_widget() -> N
     first = frozenset(URL.rstrip("/") + u for u in POSTS)
     told = detect_cards(page, url, seen=first)
     assert [c.url for c in told.cards] == [URL.rstrip("/") + u for u in last]
+
+
+def test_a_post_list_named_recent_posts_outside_main_is_the_content() -> None:
+    """No <main>: the list named like a widget holds the page's excerpts, so it is the list."""
+    cards = "".join(
+        f'<div class="recent-post-item"><a class="article-title" href="{u}">A post with a long title {i}</a> 2026-01-0{i + 1}'
+        f"<p>{'An excerpt that says what the post is about, at some length. ' * 3}</p></div>"
+        for i, u in enumerate(POSTS[:3])
+    )
+    side = "".join(
+        f'<div class="xq"><a href="{u}">Another post with a long title {i}</a> 2024-05-0{i}</div>'
+        for i, u in enumerate(OLD[:6])
+    )
+    page = parse_html(
+        f'<html><body><div class="layout"><div class="recent-posts">{cards}</div>'
+        f"<div>{side}</div></div></body></html>"
+    )
+    got = detect_cards(page, URL)
+    assert [c.url for c in got.cards] == [URL.rstrip("/") + u for u in POSTS[:3]]
