@@ -71,6 +71,26 @@ def _chrome_words(words: str, node: etree._Element) -> bool:
     return not (_in_main(node) or _holds_the_page(node))
 
 
+# Share of the page's text in an element named like chrome that is the page's layout wrapper
+# ("main-row nav-col" around everything), not chrome.
+_WRAPPER_SHARE = 0.6
+# One page's answers at a time: every link under a wrapper asks about it again.
+_wrappers: dict[etree._Element, bool] = {}
+
+
+def wraps_the_page(node: etree._Element) -> bool:
+    """``node`` holds most of the page's text: a layout wrapper, whatever its name says."""
+    body = next((a for a in node.iterancestors() if a.tag == "body"), None)
+    if body is None:
+        return False
+    if body not in _wrappers:
+        _wrappers.clear()
+        _wrappers[body] = False
+    if node not in _wrappers:
+        _wrappers[node] = _chars(node) >= _WRAPPER_SHARE * _chars(body)
+    return _wrappers[node]
+
+
 def chrome_level(el: etree._Element) -> int:
     """How deep in site chrome ``el`` is: 0 in the content, 1 inside chrome."""
     for node in [el, *el.iterancestors()]:
@@ -88,6 +108,6 @@ def chrome_level(el: etree._Element) -> int:
                 continue
             return 1
         words = classes_of(node)
-        if words.strip() and _chrome_words(words, node):
+        if words.strip() and _chrome_words(words, node) and not wraps_the_page(node):
             return 1
     return 0

@@ -29,7 +29,7 @@ import tldextract
 from lxml import etree
 
 from pipelines.model import FetchedPage
-from pipelines.pages.furniture import CHROME_TAGS, chrome_level
+from pipelines.pages.furniture import CHROME_TAGS, chrome_level, wraps_the_page
 from pipelines.pages.html import classes_of, parse_page, text_of
 from pipelines.pages.sites import GENERIC, SiteConfig, select
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_excerpt, clean_title
@@ -302,7 +302,8 @@ def _in_menu(a: etree._Element) -> bool:
         words = classes_of(node).split()
         if node.tag == "aside" or any(_SIDEBAR_WORD.search(w) for w in words):
             return False
-        if node.tag == "nav" or any(_MENU_WORD.match(w) for w in words):
+        named = any(_MENU_WORD.match(w) for w in words) and not wraps_the_page(node)
+        if node.tag == "nav" or named:
             return not any(
                 x.tag == "aside" or _SIDEBAR_WORD.search(classes_of(x))
                 for x in node.iterancestors()

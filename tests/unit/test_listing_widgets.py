@@ -227,3 +227,13 @@ def test_a_post_list_named_recent_posts_outside_main_is_the_content() -> None:
     )
     got = detect_cards(page, URL)
     assert [c.url for c in got.cards] == [URL.rstrip("/") + u for u in POSTS[:3]]
+
+
+def test_a_wrapper_named_like_chrome_around_the_whole_page_is_no_chrome() -> None:
+    """A layout div whose id happens to read as navigation holds every card of the page."""
+    page = parse_html(
+        f'<html><body><div id="nav-col" class="main-row"><div>{plain_list()[6:-7]}</div>'
+        '<div class="x"><a href="/about/">About</a></div></div></body></html>'
+    )
+    got = detect_cards(page, URL)
+    assert [c.url for c in got.cards] == [URL.rstrip("/") + u for u in POSTS]
