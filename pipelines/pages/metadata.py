@@ -45,9 +45,11 @@ _AUTHOR_LABEL = re.compile(
     r"\s*[:：/]\s*|(?:^|\s)(?:by|由)\s+|^(?-i:[Vv]on|[Pp]or|[Pp]ar|[Dd]oor)\s+(?=[A-ZÀ-Þ])",
     re.I,
 )
-_AUTHOR_CLASS = re.compile(r"author|byline|nickname|writer|user-?name|post-?user|poster", re.I)
+_AUTHOR_CLASS = re.compile(
+    r"author(?!i[tz])|byline|nickname|writer|user-?name|post-?user|poster", re.I
+)
 _AUTHOR_JUNK = re.compile(
-    r"^(?:by|posted\s+by|written\s+by|(?:本文|文章)?作者|(?:post\s+)?author|文|由)\s*[:：/]?\s*"
+    r"^(?:(?:by|posted\s+by|written\s+by|(?:post\s+)?author)(?:\b|(?-i:(?=[A-ZÀ-Þ])))|(?:本文|文章)?作者|文|由)\s*[:：/]?\s*"
     r"|^(?:von|por|par|door|text|texto|reporter|autor(?:in)?|redakteur(?:in)?|記者|记者)"
     r"(?:\s*[:：]\s*|\s+(?=[A-ZÀ-Þ]))"
     r"|\s+(?:기자|특파원|記者|记者)$|\s*(?:發表於|发表于|粉丝.*|关注.*"
@@ -209,6 +211,74 @@ def _without_site_suffix(value: str, site_names: set[str], confirmed: list[str])
     return value
 
 
+_KICKER_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:kicker|overline|dachzeile|topline|roofline|eyebrow|spitzmarke|supertitle"
+    r"|pretitle)(?:$|[\s_-])",
+    re.I,
+)
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:hidden|sr-only|visually-hidden|screen-reader-text|h-offscreen)(?:$|\s)", re.I
+)
+_NAVIGATION = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|side-?bar|related|recommend"
+    r"|comments?)(?:$|[\s_-])",
+    re.I,
+)
+_LEADING_SEPARATOR = re.compile(r"^[\s:|/–—·-]+")
+
+
+def _hidden_heading(h: etree._Element) -> bool:
+    """A heading the reader never sees ("<h1 class=hidden>Site</h1>" for screen readers)."""
+    if _HIDDEN_CLASS.search(classes_of(h)):
+        return True
+    return any(
+        n.get("hidden") is not None or re.search(r"display\s*:\s*none", n.get("style") or "", re.I)
+        for n in (h, *h.iterancestors())
+    )
+
+
+def _without_kicker(h: etree._Element, text: str, declared: list[str]) -> str:
+    """The heading without a kicker its first element sets apart by class
+    ("<h1><span class=dachzeile>Topic</span> <span>Headline</span></h1>"), unless the
+    page's metadata declares the title with that kicker and with no other."""
+    first = next((c for c in h if isinstance(c.tag, str)), None)
+    if first is None or (h.text or "").strip() or not _KICKER_CLASS.search(classes_of(first)):
+        return text
+    kicker = text_of(first)
+    if not kicker or not text.startswith(kicker):
+        return text
+    rest = _LEADING_SEPARATOR.sub("", text[len(kicker) :])
+    if len(_letters(rest)) < 4:
+        return text
+    marker, tail = _letters(kicker), _letters(rest)
+    with_it = any(marker in _letters(d) for d in declared)
+    # The headline declared without this kicker (alone or after another): a label.
+    other = any(_letters(d).endswith(tail) and marker not in _letters(d) for d in declared)
+    return rest if other or not with_it else text
+
+
+def _site_name_after(declared: str, heading: str, site_names: set[str]) -> bool:
+    """The declared title is the heading and the site's name ("Title - Site")."""
+    rest = declared[len(heading) :] if declared.startswith(heading) else ""
+    m = _LEADING_SEPARATOR.match(rest)
+    return bool(m and m.group().strip() and rest[m.end() :].strip() in site_names)
+
+
+def _in_navigation(h: etree._Element) -> bool:
+    """In a menu, breadcrumb trail or sidebar (the site's header is not one)."""
+    return any(
+        n.tag in ("nav", "aside") or _NAVIGATION.search(classes_of(n))
+        for n in (h, *h.iterancestors())
+        if n.tag not in ("body", "html")
+    )
+
+
+def _goes_on_mid_word(rest: str) -> bool:
+    """The rest of a longer text after a heading starts inside a word ("Lupita Nyong'o"
+    and "'s $150K Pearl Oscar Dress")."""
+    return rest[:1].isalnum() or (rest[:1] in "'’" and rest[1:2].isalnum())
+
+
 @total("title", lambda: None)
 def title(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str | None:
     """The article's title: a heading that the page's own metadata or <title> confirms."""
@@ -218,20 +288,44 @@ def title(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str |
     head = text_of(tree.find(".//title"))
     site_names = set(found.site_names)
     parts = _title_parts(head)
-    if len(parts) > 1:
+    # "Kicker - Headline": the last part is the headline, not the site, when declared so.
+    if len(parts) > 1 and parts[-1] not in declared:
         site_names.add(parts[-1])
     in_json_ld = [c.value for c in found.titles if c.source == "jsonld"]
     declared = [_without_site_suffix(d, site_names, in_json_ld) for d in declared]
-    shown = [(h, t) for h, t in _heading_elements(tree) if t not in site_names]
+    shown = [
+        (h, _without_kicker(h, t, declared))
+        for h, t in _heading_elements(tree)
+        if t not in site_names and not _hidden_heading(h)
+    ]
     headings = [(h.tag, t) for h, t in shown]
+    # A heading the metadata names exactly outranks an earlier one it merely starts with
+    # (a section label above the headline).
     for h, text in shown:
-        if any(d == text for d in declared):
+        if any(d == text or _site_name_after(d, text, site_names) for d in declared):
             return text
         confirmed = _declared_form(text, declared, _kickers(h))
         if confirmed:
             return confirmed
-        if any(d.startswith(text) for d in declared) or (len(text) >= 4 and head.startswith(text)):
+    for _h, text in shown:
+        if any(d.startswith(text) and not _goes_on_mid_word(d[len(text) :]) for d in declared):
             return text
+        if len(text) >= 4 and head.startswith(text) and not _goes_on_mid_word(head[len(text) :]):
+            return text
+    # The headline set in the page's header, outside the content: still the title when the
+    # <title> or the metadata says so.
+    titles = {d for d in declared if d not in site_names} | ({head} - site_names)
+    seen = {h for h, _ in shown}
+    for path in ("//body//h1", "//body//h2"):
+        for h in tree.xpath(path):
+            text = _heading_text(h)
+            if (
+                h not in seen
+                and text in titles
+                and not _hidden_heading(h)
+                and not _in_navigation(h)
+            ):
+                return text
     h1s = [t for tag, t in headings if tag == "h1"]
     if len(h1s) == 1:
         return h1s[0]
@@ -252,7 +346,7 @@ _NOT_A_NAME = re.compile(
 
 
 # "Elena Oberholzer (obe)": a newsroom's initials after the name.
-_INITIALS = re.compile(r"\s*\([a-z]{2,5}\)")
+_INITIALS = re.compile(r"\s*\([a-z]{2,5}\.?\)")
 # Several names in one string: "A, B and C", "A und B", "A og B".
 _NAME_LIST = re.compile(r"\s*[,;、，]\s*|\s+(?:and|und|og|och|y|et|e|en|i|ve|&)\s+")
 
@@ -283,11 +377,16 @@ def first_last(raw: str, catalogue: bool = False) -> str:
     return raw
 
 
+# "Martin Untersinger (avec Damien Leloup et Morgane Tual)": co-authors in brackets.
+_WITH_NAMES = re.compile(r"\s*[(（](?:avec|with|mit|con|com|met|med)\s+([^()（）]+)[)）]", re.I)
+
+
 def split_names(raw: str) -> list[str]:
     """The names of a string that lists several ("A, B and C"); the string itself when a
     part does not start like a name (a conjunction inside a name, a role after a comma
     is dropped later as too long)."""
     raw = first_last(_INITIALS.sub("", raw))
+    raw = _WITH_NAMES.sub(r", \1", raw)
     if not _NAME_LIST.search(raw):
         return [raw]
     parts = [p.strip() for p in _NAME_LIST.split(raw) if p and p.strip()]
@@ -335,7 +434,7 @@ def clean_author(raw: Any) -> str | None:
         )
         or re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+|[\W\d_]+", name)
         or _NOT_A_NAME.match(name)
-        or re.search(r"^\(|image:|getty|/|\d{1,2}:\d{2}", name, re.I)
+        or re.search(r"^\(|image:|\bgetty\b|/|\d{1,2}:\d{2}", name, re.I)
         or name.isdigit()
     ):
         return None
@@ -403,7 +502,8 @@ def _labelled_value(tree: etree._Element, label: re.Pattern[str]) -> list[etree.
 # Where a name in a meta line ends: a separator, a number, or the next label.
 _BYLINE_END = re.compile(
     r"\s{2,}|\||·|，|,|@|点击|來源|来源|时间|發表|发表|\s\d|\s(?:categor(?:y|ies)|tags?|date|posted"
-    r"|published|on|in|分类|标签|日期)\b|出自|\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|published|on|in|分类|标签|日期)\b|\s(?:edited|reviewed|updated|photos?|illustrations?)\s+by\b"
+    r"|出自|\s(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[a-z]*\.?(?:\s|$)",
     re.I,
 )
@@ -467,6 +567,9 @@ _MAY_BE_LABELLED = re.compile(
 )
 
 
+_DIVIDER = re.compile(r"\s*[|·•]\s*")
+
+
 def _byline_of(el: etree._Element) -> tuple[str | None, bool]:
     """(name, sure): a labelled or classed byline is sure; a bare "by X" is not."""
     # The cheap tests first: few elements have a label or an author class.
@@ -496,7 +599,12 @@ def _byline_of(el: etree._Element) -> tuple[str | None, bool]:
         if links and not label:
             return clean_author(links[0]), True
         if not label:
-            return clean_author(text), True
+            # "By Jane Doe | January 14, 2015": the name ends at the meta line's divider.
+            first = next(p for p in [*_DIVIDER.split(text), ""] if p)
+            # A run of Han characters longer than a name is a phrase ("探索感兴趣的内容").
+            if len(first) > 4 and _CJK_RUN.fullmatch(first):
+                return None, False
+            return clean_author(first), True
     if label and el.tag in ("span", "div", "p", "li", "small", "address", "em", "i", "td"):
         rest = text[label.end() :].strip()
         first = re.split(_BYLINE_END, rest)[0].strip()
@@ -529,7 +637,8 @@ def _author_page_link(tree: etree._Element) -> str | None:
     <main> or <article>), outside furniture; a name only (no "Read more", no avatar)."""
     for a in tree.xpath(
         "//body//*[self::main or self::article or @role='main']//a[@href]"
-        "[contains(@href, 'author') or contains(@href, 'autor') or contains(@href, 'people')"
+        "[contains(@href, 'author') or contains(@href, 'autor') or contains(@href, 'auteur')"
+        " or contains(@href, 'people')"
         " or contains(@href, 'profile') or contains(@href, 'staff') or contains(@href, 'writer')"
         " or contains(@href, 'columnist') or contains(@href, 'journalist')"
         " or contains(@href, 'reporter') or contains(@href, 'redakteur') or contains(@href, '/by/')"
@@ -544,6 +653,41 @@ def _author_page_link(tree: etree._Element) -> str | None:
             continue
         return _joined(split_names(text))
     return None
+
+
+def _rel_author_names(tree: etree._Element) -> list[str]:
+    """The names of every rel=author link of the article's byline block (the links sharing
+    a close ancestor with the first one): a byline of several authors."""
+    links = [
+        el
+        for el in tree.xpath("//body//*[@rel='author']")[:20]
+        if not in_furniture(el) and not structured.hidden(el)
+    ]
+    if not links:
+        return []
+    # The smallest box holding another of the links, when it is short (a byline, not a
+    # list of teasers each with its author).
+    others = {id(el) for el in links[1:]}
+    for box in list(links[0].iterancestors())[:5]:
+        inside = [el for el in box.iter() if id(el) in others]
+        if inside:
+            break
+    else:
+        return []
+    if _TEXT_LENGTH(box) > 250:
+        return []
+    names = [clean_author(text_of(el)) for el in (links[0], *inside)]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _shown_coauthors(tree: etree._Element, declared: str) -> str:
+    """``declared`` (the structured data's authors) or, when the byline shows those and
+    more, the byline's fuller list."""
+    shown = _rel_author_names(tree)
+    have = {n.strip().casefold() for n in declared.split(",")}
+    if len(shown) > len(have) and have <= {n.casefold() for n in shown}:
+        return ", ".join(shown)
+    return declared
 
 
 def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
@@ -590,6 +734,19 @@ def _owner(node: Any) -> etree._Element | None:
     return el
 
 
+# A copyright line names the site's owner, not the post's author.
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|版权|版權", re.I)
+
+
+def _copyright_line(el: etree._Element) -> bool:
+    parent = el.getparent()
+    return any(
+        _COPYRIGHT.search(text_of(n))
+        for n in (el, parent)
+        if n is not None and _TEXT_LENGTH(n) <= 200
+    )
+
+
 def _shown_in_content(tree: etree._Element, name: str) -> bool:
     if len(name) < 2 or "'" in name:
         return False
@@ -600,6 +757,7 @@ def _shown_in_content(tree: etree._Element, name: str) -> bool:
             and el.tag not in ("script", "style", "title")
             and not in_furniture(el)
             and not structured.hidden(el)
+            and not _copyright_line(el)
         ):
             return True
     return False
@@ -662,7 +820,7 @@ _NOT_HAN_NAMES = re.compile(
     r"^(?:正文|摘要|导读|導讀|原文|转载|轉載|评论|評論|返回|首页|首頁|作者|来源|來源|简介|簡介|前言|引言"
     r"|目录|目錄|编者按|編者按|附件|相关|相關|推荐|推薦|分享|打印|关闭|關閉|更多|图片|圖片|视频|視頻|新闻|新聞"
     r"|全文|内容|內容|正文开始|本文|声明|聲明|楼主|樓主|沙发|沙發|板凳|游客|遊客|会员|會員|版主"
-    r"|管理员|管理員|匿名|网友|網友)$"
+    r"|管理员|管理員|匿名|网友|網友|访客|訪客)$"
 )
 _LINES = etree.XPath(
     "//body//text()[normalize-space()][not(ancestor::script or ancestor::style"
@@ -685,6 +843,12 @@ def _name_line(text: str, bold: bool, chinese: bool = True) -> bool:
     ):
         return True
     return bold and bool(_LATIN_NAME.fullmatch(text)) and not _NOT_A_NAME.match(text)
+
+
+def _names_line(text: str, bold: bool, chinese: bool = True) -> list[str]:
+    """The names of a line that is only names, "/" between them ("Jane Doe/John Roe")."""
+    parts = [p.strip() for p in text.split("/")] if "/" in text else [text]
+    return parts if all(_name_line(p, bold, chinese) for p in parts) else []
 
 
 _BLOCKS = ("p", "div", "td", "li", "dd", "blockquote", "section", "article", "center", "body")
@@ -759,7 +923,7 @@ def _name_before_text(tree: etree._Element, headings: set[str]) -> str | None:
             if (
                 el is not None
                 and not any(name.casefold() in h.casefold() for h in headings)
-                and _name_line(name, _bold_line(prev, name), chinese)
+                and _names_line(name, _bold_line(prev, name), chinese)
                 and box is not None
                 and any(a is box for a in (el, *el.iterancestors()))
                 and _alone_on_its_line(prev, name)
@@ -770,7 +934,7 @@ def _name_before_text(tree: etree._Element, headings: set[str]) -> str | None:
                 and not in_furniture(el)
                 and not structured.hidden(el)
             ):
-                return _joined(split_names(name))
+                return _joined([n for part in _names_line(name, True) for n in split_names(part)])
         return None
     return None
 
@@ -811,6 +975,40 @@ def _name_in_title_meta(tree: etree._Element, headings: set[str]) -> str | None:
     return None
 
 
+def _name_after_text(tree: etree._Element, headings: set[str]) -> str | None:
+    """The line right after the article's last paragraph when it is only a name shown
+    beside a picture: an author's card closing the post (avatar, name, a line about them)."""
+    last = None
+    after: Any = None
+    for n, node in enumerate(_LINES(tree)):
+        if n > 3000:
+            return None
+        text = " ".join(str(node).split())
+        if _prose_line(text, node, headings):
+            last, after = node, None
+        elif last is not None and after is None:
+            after = node
+    if after is None:
+        return None
+    text = " ".join(str(after).split())
+    el = _owner(after)
+    if (
+        el is None
+        or not _name_line(text, True)
+        or _HEADING(el)
+        or not _alone_on_its_line(after, text)
+    ):
+        return None
+    box = el
+    for _ in range(3):
+        box = box.getparent()
+        if box is None or _TEXT_LENGTH(box) > 120:
+            return None
+        if box.xpath(".//img") and not structured.hidden(el) and not in_furniture(el):
+            return _joined([text])
+    return None
+
+
 def _name_closing_text(tree: etree._Element) -> str | None:
     """A right-aligned bold paragraph holding only a name: the author signing the story at
     its end, as many Vietnamese and Chinese newsrooms do."""
@@ -823,6 +1021,125 @@ def _name_closing_text(tree: etree._Element) -> str | None:
         if bold and _name_line(text, True) and not in_furniture(p) and not structured.hidden(p):
             return _joined(split_names(text))
     return None
+
+
+# "Author:", "作者：", "Autor:": a label that says in words whose name follows.
+_AUTHOR_WORD = re.compile(
+    r"^\s*(?:(?:本文|文章)?作\s*者|(?:post\s+)?author|autor(?:in)?|auteur|written\s+by)\s*[:：]",
+    re.I,
+)
+_WORDED = etree.XPath(
+    "//body//text()[contains(., '作') or contains(translate(., 'AUTHORIW', 'authoriw'), 'aut')"
+    " or contains(translate(., 'WRITEN', 'writen'), 'written')]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::a)]"
+)
+
+
+def _worded_byline(tree: etree._Element) -> str | None:
+    """The name after an author label ("Author: Jane Doe", "<b>本文作者：</b>李雷"), in the
+    label's own element or the short line around it; wherever the theme puts that line."""
+    for node in _WORDED(tree)[:40]:
+        m = _AUTHOR_WORD.match(str(node))
+        if not m:
+            continue
+        el = _owner(node)
+        rest = " ".join(str(node)[m.end() :].split())
+        if rest and el is not None:
+            # The name on the label's own line ("Author:かず<br>a line about her").
+            name = clean_author(re.split(_BYLINE_END, rest)[0].strip())
+            if name and not structured.hidden(el):
+                return name
+            continue
+        for box in (el, el.getparent() if el is not None else None):
+            if box is None or _TEXT_LENGTH(box) > 120:
+                break
+            name, sure = _byline_of(box)
+            if name and sure:
+                return None if structured.hidden(box) else name
+    return None
+
+
+# Words of a meta line's controls and counters, never of a name ("Read More", "Last Updated").
+_CONTROL_WORDS = re.compile(
+    r"\b(?:read|more|min|mins|minutes?|views?|comments?|reply|share|edit|updated|published"
+    r"|posted|leave|back|next|previous|prev|home|index|top|print|likes?)\b|于$|於$|字号|字號",
+    re.I,
+)
+_SHORT_LINES = etree.XPath(
+    "//body//text()[normalize-space()][string-length(normalize-space()) < 40]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::option)]"
+)
+_BOX_LINES = etree.XPath(".//text()[normalize-space()][not(ancestor::script or ancestor::style)]")
+_HAS_PROSE = etree.XPath(
+    "boolean(//body//text()[string-length(normalize-space()) >= 80]"
+    "[not(ancestor::script or ancestor::style or ancestor::noscript)])"
+)
+_HEADING = etree.XPath("ancestor-or-self::*[self::h1 or self::h2 or self::h3 or self::time]")
+
+
+def _box_names(box: etree._Element, headings: set[str], chinese: bool) -> list[str] | None:
+    """The names a small box shows: lines that are only a name, and the names on links to
+    an author's page (a link elsewhere is a category, a tag or a post); None for a box
+    holding a sentence or a headline (a teaser, a comment, a citation)."""
+    names = []
+    for node in _BOX_LINES(box):
+        text = " ".join(str(node).split())
+        el = _owner(node)
+        if el is None or text in headings or contains_date(text) or _META_DATE.search(text):
+            continue
+        if len(text) >= 50 or el.tag == "cite":
+            return None
+        link = next((a for a in (el, *el.iterancestors()) if a.tag == "a"), None)
+        if link is not None and not _AUTHOR_PAGE.search(link.get("href") or ""):
+            continue
+        if _HEADING(el) or _CONTROL_WORDS.search(text) or _LINK_LABEL.search(text):
+            continue
+        if _name_line(text, True, chinese) and not structured.hidden(el):
+            names.append(text)
+    return list(dict.fromkeys(names))
+
+
+def _date_box_name(tree: etree._Element, headings: set[str]) -> str | None:
+    """The one name in the small box around the page's dates: the post's meta line
+    ("January 8, 2024 · Jane Doe"), under the title, after the text or in a side column.
+    Several such boxes are cards or comments, each with its own author: no answer."""
+    if not _HAS_PROSE(tree):
+        # A listing of one card looks like a post's meta line; a post has a text.
+        return None
+    chinese = not (tree.get("lang") or "").lower().startswith("ja")
+    found: list[tuple[etree._Element, list[str]]] = []
+    dates = 0
+    for node in _SHORT_LINES(tree):
+        text = " ".join(str(node).split())
+        if len(text) > 30 or not contains_date(text):
+            continue
+        el = _owner(node)
+        # A citation's date dates the cited work.
+        if (
+            el is None
+            or el.xpath("ancestor-or-self::cite")
+            or structured.hidden(el)
+            or any(b is el or el in b.iterdescendants() for b, _ in found)
+        ):
+            continue
+        dates += 1
+        if dates > 6:
+            break
+        box = el
+        # Themes nest a meta line deep (MkDocs Material: seven boxes); its length bounds it.
+        for _ in range(8):
+            box = box.getparent()
+            if box is None or box.tag in ("body", "html") or _TEXT_LENGTH(box) > 200:
+                break
+            names = _box_names(box, headings, chinese)
+            if names is None:
+                break
+            if names:
+                found.append((box, names))
+                break
+    if len(found) != 1 or len(found[0][1]) != 1:
+        return None
+    return _joined(found[0][1])
 
 
 @total("author", lambda: None)
@@ -842,7 +1159,7 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
     names = [n for n in by_source.get("jsonld", []) if not _site_like(n, site_names)]
     name = _joined(names, site_names)
     if name:
-        return name
+        return _shown_coauthors(tree, name)
     # A page's several <meta name=author> often start with the site's own name.
     named = {
         source: [n for n in by_source.get(source, []) if not _site_like(n, site_names)]
@@ -851,6 +1168,11 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
     named["meta"] = named["meta"][:1]
     named["dc"] = [first_last(n, catalogue=True) for n in named["dc"]]
     declared = [n for source in ("og", "dc", "meta", "microdata") for n in named[source]]
+    # A name the page labels as its author's outranks a declared one it shows elsewhere
+    # (the site owner's card in a side column).
+    worded = _worded_byline(tree)
+    if worded and not _site_like(worded, site_names):
+        return worded
     # A declared name the article itself shows is the byline, whatever else the page says.
     for n in declared:
         if _shown_in_content(tree, n):
@@ -865,6 +1187,11 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
     reporters = _reporter_credit(tree)
     if reporters:
         return reporters
+    headings = {t for _, t in _content_headings(tree)} | set(head_parts)
+    # The name shown beside the post's date is its byline, whatever the theme's classes.
+    boxed = None if shown else _date_box_name(tree, headings)
+    if boxed and not _site_like(boxed, site_names):
+        return boxed
     for source in ("og", "dc", "meta", "microdata"):
         name = _joined(named[source], site_names)
         if name:
@@ -873,11 +1200,11 @@ def author(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str 
         return shown
     # A name standing alone at the start or the end of the text outranks an organisation
     # named as the author (the publisher, as a rule).
-    headings = {t for _, t in _content_headings(tree)} | set(head_parts)
     name = (
         _name_closing_text(tree)
         or _name_before_text(tree, headings)
         or _name_in_title_meta(tree, headings)
+        or _name_after_text(tree, headings)
     )
     if name and not _site_like(name, site_names):
         return name

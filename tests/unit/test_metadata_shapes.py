@@ -283,3 +283,215 @@ def test_a_name_shown_in_capitals_keeps_its_declared_form() -> None:
     head = '<meta name="author" content="Jeffrey Gettleman">'
     body = f'<article><p><a href="/by/jeffrey-gettleman">JEFFREY GETTLEMAN</a></p>{PROSE}</article>'
     assert _author(head, body) == "Jeffrey Gettleman"
+
+
+def test_a_link_to_a_french_author_page_names_the_author() -> None:
+    body = (
+        f'<article><h1>Budget</h1><p><a href="/auteur/jane-doe/">Jane Doe</a></p>{PROSE}</article>'
+    )
+    assert _author(body=body) == "Jane Doe"
+
+
+def test_a_byline_label_is_a_whole_word_not_the_start_of_a_name() -> None:
+    assert metadata.clean_author("Byron Smith") == "Byron Smith"
+    assert metadata.clean_author("Authority control") == "Authority control"
+    assert metadata.clean_author("ByJane Doe") == "Jane Doe"
+    # A photo agency's name inside a surname is no credit line.
+    assert metadata.clean_author("Mark Sigetty") == "Mark Sigetty"
+    assert metadata.clean_author("Getty Images") is None
+
+
+def test_an_authority_box_is_no_author_box() -> None:
+    box = '<table><tr><th id="Authority_control"><a href="/wiki/Help">Authority control</a></th></tr></table>'
+    assert _author(body=f"<main><h1>Budget</h1>{PROSE}{box}</main>") is None
+
+
+def test_newsroom_initials_with_a_full_stop_go() -> None:
+    head = _ld({"@type": "NewsArticle", "author": [{"name": "Corina Gall (cog.)"}]})
+    assert _author(head) == "Corina Gall"
+
+
+def test_co_authors_in_brackets_are_authors() -> None:
+    raw = "Martin Untersinger (avec Damien Leloup et Morgane Tual)"
+    assert metadata.split_names(raw) == ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]
+
+
+def test_an_editor_after_the_author_is_not_part_of_the_name() -> None:
+    body = f"<article><h1>Budget</h1><p>Written by Rob Ewaschuk Edited by Betsy Beyer</p>{PROSE}</article>"
+    assert _author(body=body) == "Rob Ewaschuk"
+
+
+def test_a_byline_of_several_rel_author_links_completes_the_declared_author() -> None:
+    head = _ld({"@type": "NewsArticle", "author": [{"name": "Marlene Holm"}]})
+    links = '<a rel="author" href="mailto:a@x">Ingrid Treborg</a> <a rel="author" href="mailto:b@x">Marlene Holm</a>'
+    body = f"<article><h1>Budget</h1><div class='bylines'>{links}</div>{PROSE}</article>"
+    assert _author(head, body) == "Ingrid Treborg, Marlene Holm"
+    # A byline that does not show the declared author leaves it as it is.
+    other = (
+        '<a rel="author" href="/a">Ingrid Treborg</a> <a rel="author" href="/b">Ola Nordmann</a>'
+    )
+    body = f"<article><h1>Budget</h1><div class='bylines'>{other}</div>{PROSE}</article>"
+    assert _author(head, body) == "Marlene Holm"
+
+
+def test_names_divided_by_a_slash_above_the_text_are_the_authors() -> None:
+    body = f"<article><h1>Budget</h1><p><strong>Jane Doe/John Roe</strong></p>{PROSE}</article>"
+    assert _author(body=body) == "Jane Doe, John Roe"
+
+
+def test_a_classed_byline_ends_at_its_divider() -> None:
+    line = (
+        "<span>By</span><span>Malcolm Harris</span> <span> | </span><span>January 14, 2015</span>"
+    )
+    body = f"<article><h1>Budget</h1><section class='byline'>{line}</section>{PROSE}</article>"
+    assert _author(body=body) == "Malcolm Harris"
+
+
+def test_headline_in_the_title_tag_after_a_kicker_is_no_site_name() -> None:
+    head = (
+        '<meta property="og:title" content="Nordmann dømt til livstid">'
+        '<meta property="og:site_name" content="dagbladet.no">'
+        + _ld({"@type": "NewsArticle", "headline": "«Evnukkmakeren»: Nordmann dømt til livstid"})
+    )
+    body = "<h1>Nordmann dømt til livstid</h1><h2>Kort fortalt</h2>"
+    title = "«Evnukkmakeren»: - Nordmann dømt til livstid"
+    assert _title(head, body, title) == "Nordmann dømt til livstid"
+
+
+def test_a_section_label_above_the_headline_is_not_the_title() -> None:
+    head = '<meta property="og:title" content="Skispringen | Beleidigen und beschuldigen">' + _ld(
+        {"@type": "NewsArticle", "headline": "Beleidigen und beschuldigen"}
+    )
+    body = "<h2>Skispringen</h2><h1>Beleidigen und beschuldigen</h1>"
+    assert _title(head, body) == "Beleidigen und beschuldigen"
+
+
+def test_a_heading_that_stops_mid_word_is_no_title() -> None:
+    og = '<meta property="og:title" content="Lupita Nyong\'o\'s $150K Pearl Dress -- STOLEN!!!">'
+    body = "<h2>Lupita Nyong'o</h2>"
+    assert _title(og, body) == "Lupita Nyong'o's $150K Pearl Dress -- STOLEN!!!"
+
+
+def test_a_kicker_set_apart_by_class_goes_when_the_metadata_drops_it() -> None:
+    head = (
+        '<meta property="og:title" content="Iranischer Angriff: «Zurückhaltung hat Gründe»">'
+        '<meta itemprop="headline" content="Eskalation im Nahen Osten - «Zurückhaltung hat Gründe»">'
+    )
+    body = (
+        '<h1 class="article-title"><span class="article-title__overline">Eskalation im Nahen'
+        ' Osten</span><span class="h-offscreen"> - </span>'
+        '<span class="article-title__text">«Zurückhaltung hat Gründe»</span></h1>'
+    )
+    assert _title(head, body) == "«Zurückhaltung hat Gründe»"
+    # No declared title names the kicker: it is a label over the headline.
+    body = (
+        '<h1><span class="dachzeile">Schlachtbetriebe</span> <span class="headline">Das harte'
+        " Geschäft mit dem Tod</span></h1>"
+    )
+    og = '<meta property="og:title" content="Bratwurst in Gefahr? Das harte Geschäft">'
+    assert _title(og, body) == "Das harte Geschäft mit dem Tod"
+    # Declared only with its kicker: the kicker stays part of the title.
+    og = '<meta property="og:title" content="Akkutechnik: Genug Akkus für ein Motorrad?">'
+    body = (
+        '<h1><span class="header__kicker">Akkutechnik<span class="vh">:</span></span>'
+        ' <span class="header__title">Genug Akkus für ein Motorrad?</span></h1>'
+    )
+    assert _title(og, body) == "Akkutechnik: Genug Akkus für ein Motorrad?"
+
+
+def test_a_hidden_heading_is_not_the_title() -> None:
+    og = '<meta property="og:title" content="Veteran Wraps Baby in Flag">'
+    body = (
+        '<h1 class="D-ib Hidden">Good Morning America</h1>'
+        '<div class="sidebar"><h1 class="headline">Veteran Wraps Baby in Flag</h1></div>'
+    )
+    assert _title(og, body) == "Veteran Wraps Baby in Flag"
+
+
+def test_the_headline_in_the_page_header_outranks_a_caption_in_the_content() -> None:
+    title = "Russia: Space ship breaks up over Siberia"
+    body = (
+        f'<header class="canvas-header"><h1>{title}</h1></header>'
+        '<article><h1 class="slideshow-headline">In this photo dated Tuesday the rocket is'
+        " installed on a launch pad.</h1></article>"
+    )
+    assert _title("", body, title) == title
+    # A breadcrumb's last item is no headline, even when the metadata names it.
+    head = '<meta property="og:title" content="6 Statistiken zur Größe von Evergrande">' + _ld(
+        {"@type": "NewsArticle", "headline": "Wie groß ist Evergrande?"}
+    )
+    body = (
+        '<header><ol class="breadcrumbs"><li><h1 class="breadcrumb_last">Wie groß ist'
+        " Evergrande?</h1></li></ol></header><h2>Mehr</h2><h2>Weniger</h2>"
+    )
+    assert _title(head, body) == "6 Statistiken zur Größe von Evergrande"
+
+
+def test_the_heading_wins_over_a_declared_title_with_the_site_name_glued_on() -> None:
+    head = (
+        '<meta property="og:title" content="Green hydrogen pipeline flagged - The Namibian">'
+        '<meta property="og:site_name" content="The Namibian">'
+        '<div itemscope itemtype="https://schema.org/NewsArticle">'
+        '<meta itemprop="headline" content="… environmental groups concerned"></div>'
+    )
+    body = "<h1>Green hydrogen pipeline flagged</h1><h1>… environmental groups concerned</h1>"
+    assert _title(head, body) == "Green hydrogen pipeline flagged"
+
+
+# --- author without the theme's class words ------------------------------------------------
+
+
+def test_the_name_beside_the_post_date_is_the_byline() -> None:
+    head = '<meta name="author" content="Corpus Editors">'
+    body = (
+        f'<div class="xa"><h1>Getting Started</h1>{PROSE}<div class="xb">'
+        '<div class="xc"><time datetime="2024-01-08">January 8, 2024</time></div>'
+        '<div class="xd"><p class="xe">Alice Chen</p></div>'
+        '<div class="xf"><a href="/category/programming/">Programming</a></div></div></div>'
+    )
+    assert _author(head, body) == "Alice Chen"
+
+
+def test_an_author_page_link_beside_the_date_counts_even_in_a_side_column() -> None:
+    card = (
+        '<div class="xa"><h2><span>2024-04-20 10:50</span></h2><ul>'
+        '<li class="xb"><a href="../blog/author/li-lei.html">李雷</a></li>'
+        '<li class="xb"><a href="../blog/category/life.html">Life</a></li></ul></div>'
+    )
+    assert _author("", f"<aside>{card}</aside><div>{PROSE}</div>") == "李雷"
+    # Cards of a listing, each with its own author and date: no one post's author.
+    other = card.replace("li-lei", "alice").replace("李雷", "Alice Chen").replace("04-20", "05-02")
+    assert _author("", f"<div>{card}{other}</div><div>{PROSE}</div>") is None
+
+
+def test_a_labelled_byline_beats_a_declared_name_shown_in_a_side_card() -> None:
+    body = (
+        '<div class="xs"><div itemprop="author" itemscope itemtype="http://schema.org/Person">'
+        '<p itemprop="name">Corpus Editors</p></div></div>'
+        f'<div class="xa">{PROSE}<ul><li class="xb"><strong>本文作者：</strong>Alice Chen'
+        "<i><em>@</em></i>Corpus Notes</li></ul></div>"
+    )
+    assert _author("", body) == "Alice Chen"
+
+
+def test_a_declared_name_in_the_copyright_line_is_not_a_byline() -> None:
+    head = '<meta name="author" content="Corpus Editors">'
+    body = (
+        f'<div class="xa">{PROSE}<div class="xb"><span>2024-01-08</span>'
+        '<span class="xc">Alice Chen</span></div></div>'
+        '<div class="xf">Copyright © 2024, Corpus Editors</div>'
+    )
+    assert _author(head, body) == "Alice Chen"
+
+
+def test_a_name_beside_a_picture_right_after_the_text_is_the_author_card() -> None:
+    body = (
+        f'<div class="xa">{PROSE}</div><div class="xb"><div class="xc"><img src="/a.png"></div>'
+        '<div class="xd">Alice Chen</div><div class="xe">Essays on code and life</div></div>'
+    )
+    assert _author("", body) == "Alice Chen"
+
+
+def test_a_han_phrase_in_an_author_classed_box_is_no_name() -> None:
+    body = f'<div class="author-content-item-title">探索感兴趣的内容</div><div>{PROSE}</div>'
+    assert _author("", body) is None
