@@ -510,8 +510,8 @@ def extract_article(
     prose = paragraph_prose(tree)
     lead = description_lead(tree)
 
-    def extracted(tree: etree._Element, fast: bool) -> tuple[str, int, int, Any]:
-        raw, code, formulas = take_marks(main_text(prepare_tree(tree, html), url, site.body, fast))
+    def extracted(prepared: etree._Element, fast: bool) -> tuple[str, int, int, Any]:
+        raw, code, formulas = take_marks(main_text(prepared, url, site.body, fast))
         cleaned = clean_text(raw, boilerplate + site.boilerplate)
         # The page's own title line leaves the text whatever the card calls the article.
         return (
@@ -532,10 +532,13 @@ def extract_article(
             seen.append(listed_cards(parse_html(html), canon))
         return seen[0]
 
-    text, code_blocks, formulas, cleaned = extracted(tree, True)
+    # Metadata reads leave the tree as parsed and trafilatura works on a copy of what it is
+    # given: the prepared tree serves both passes.
+    prepared = prepare_tree(tree, html)
+    text, code_blocks, formulas, cleaned = extracted(prepared, True)
     reason = judge(title, text, head_title, min_chars, cards_around(text), declared)
     if not site.body and needs_full_pass(text, min_chars, prose):
-        retry = extracted(parse_html(html), False)
+        retry = extracted(prepared, False)
         retry_reason = judge(
             title, retry[0], head_title, min_chars, cards_around(retry[0], cheap=False), declared
         )
@@ -546,7 +549,7 @@ def extract_article(
         # A script-built page may still carry its story in its data.
         story = script_held_story(parse_html(html), ld)
         if story:
-            held = extracted(parse_html(story), False)
+            held = extracted(prepare_tree(parse_html(story), html), False)
             if judge(title, held[0], head_title, min_chars, Listed(), declared) is None:
                 text, code_blocks, formulas, cleaned = held
                 reason = None

@@ -74,8 +74,10 @@ def _chrome_words(words: str, node: etree._Element) -> bool:
 # Share of the page's text in an element named like chrome that is the page's layout wrapper
 # ("main-row nav-col" around everything), not chrome.
 _WRAPPER_SHARE = 0.6
-# One page's answers at a time: every link under a wrapper asks about it again.
+# One page's answers at a time: every link under a wrapper asks about it again, and the
+# body's own count is read once per page.
 _wrappers: dict[etree._Element, bool] = {}
+_page_chars: dict[etree._Element, int] = {}
 
 
 def wraps_the_page(node: etree._Element) -> bool:
@@ -83,11 +85,12 @@ def wraps_the_page(node: etree._Element) -> bool:
     body = next((a for a in node.iterancestors() if a.tag == "body"), None)
     if body is None:
         return False
-    if body not in _wrappers:
+    if body not in _page_chars:
         _wrappers.clear()
-        _wrappers[body] = False
+        _page_chars.clear()
+        _page_chars[body] = _chars(body)
     if node not in _wrappers:
-        _wrappers[node] = _chars(node) >= _WRAPPER_SHARE * _chars(body)
+        _wrappers[node] = _chars(node) >= _WRAPPER_SHARE * _page_chars[body]
     return _wrappers[node]
 
 
