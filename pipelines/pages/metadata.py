@@ -78,45 +78,100 @@ def _in_content(node: etree._Element) -> bool:
     )
 
 
+def _own_verdict(node: etree._Element, strict: bool) -> bool | None:
+    """What ``node`` itself says about the furniture question; None: ask its parent."""
+    content = ("main", "article") if not strict else ()
+    # The page's own main part or article: what is inside is not the site's furniture
+    # (themes name <main> "sidebar-translate" and the like).
+    if node.tag in ("body", "html", *content) or (not strict and node.get("role") == "main"):
+        return False
+    words = classes_of(node)
+    if node.tag in ("aside", "nav") or _FURNITURE.search(words):
+        return True
+    if (node.tag in ("header", "footer") or _SITE_PART.search(words)) and not _in_content(node):
+        return True
+    return None
+
+
+def _post_meta(node: etree._Element) -> bool:
+    return bool(_POST_META.search(f"{classes_of(node)} {node.get('id') or ''}"))
+
+
+# Per page (its root element): for each question, the answer every node asked about gives.
+_Answers = dict[tuple[str, bool], dict[etree._Element, bool]]
+_verdicts: tuple[etree._Element | None, _Answers] = (None, {})
+
+
+def _chain(el: etree._Element, kind: str, strict: bool) -> bool:
+    """The answer the first deciding node of ``el`` and its ancestors gives (``kind``
+    "verdict": ``_own_verdict``; "meta": whether one is the post's metadata box),
+    remembered per node of the page: the field readers ask about many elements that
+    share their ancestors."""
+    global _verdicts
+    root = el.getroottree().getroot()
+    owner, by_kind = _verdicts
+    if owner is not root:
+        by_kind = {}
+        _verdicts = (root, by_kind)
+    known = by_kind.setdefault((kind, strict), {})
+    pending: list[etree._Element] = []
+    node: etree._Element | None = el
+    answer = False
+    while node is not None:
+        if node in known:
+            answer = known[node]
+            break
+        own = _own_verdict(node, strict) if kind == "verdict" else (_post_meta(node) or None)
+        if own is not None:
+            answer = own
+            known[node] = own
+            break
+        pending.append(node)
+        node = node.getparent()
+    for n in pending:
+        known[n] = answer
+    return answer
+
+
 def in_furniture(el: etree._Element, strict: bool = False) -> bool:
     """Inside a sidebar, menu, comment section, or the site's header or footer. Unless
     ``strict``, the post's own metadata box and anything in <main>/<article> are not."""
-    nodes = [el, *el.iterancestors()]
     # The post's own metadata box, even where a theme puts it in a sidebar or a <nav>
     # (MkDocs Material's "md-post__meta", ABlog's "ablog__postcard").
-    if not strict and any(_POST_META.search(f"{classes_of(n)} {n.get('id') or ''}") for n in nodes):
+    if not strict and _chain(el, "meta", False):
         return False
-    content = ("main", "article") if not strict else ()
-    for node in nodes:
-        # The page's own main part or article: what is inside is not the site's furniture
-        # (themes name <main> "sidebar-translate" and the like).
-        if node.tag in ("body", "html", *content) or (not strict and node.get("role") == "main"):
-            return False
-        words = classes_of(node)
-        if node.tag in ("aside", "nav") or _FURNITURE.search(words):
-            return True
-        if (node.tag in ("header", "footer") or _SITE_PART.search(words)) and not _in_content(node):
-            return True
-    return False
+    return _chain(el, "verdict", strict)
 
 
-_last: tuple[etree._Element, structured.Structured] | None = None
+_T = TypeVar("_T")
+_memo: tuple[etree._Element | None, dict[Callable[[etree._Element], Any], Any]] = (None, {})
+
+
+def _once(tree: etree._Element, compute: Callable[[etree._Element], _T]) -> _T:
+    """``compute(tree)``, computed once per tree: a page's fields are read one after the
+    other from the same tree and share what they find. Forgotten when another tree comes."""
+    global _memo
+    owner, memo = _memo
+    if owner is not tree:
+        memo = {}
+        _memo = (tree, memo)
+    if compute not in memo:
+        memo[compute] = compute(tree)
+    return memo[compute]
+
+
+def _structured(tree: etree._Element) -> structured.Structured:
+    return structured.read(tree, in_furniture)
 
 
 def reading(tree: etree._Element) -> structured.Structured:
     """The page's structured metadata, read once per tree (the field functions share it)."""
-    global _last
-    if _last is None or _last[0] is not tree:
-        _last = (tree, structured.read(tree, in_furniture))
-    return _last[1]
+    return _once(tree, _structured)
 
 
 def json_ld(tree: etree._Element) -> list[dict[str, Any]]:
     """The Article/BlogPosting objects of the page's JSON-LD (broken JSON tolerated)."""
     return reading(tree).articles
-
-
-_T = TypeVar("_T")
 
 
 def total(name: str, default: Callable[[], _T]) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
@@ -149,6 +204,10 @@ def _content_headings(tree: etree._Element) -> list[tuple[str, str]]:
 
 
 def _heading_elements(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    return _once(tree, _find_heading_elements)
+
+
+def _find_heading_elements(tree: etree._Element) -> list[tuple[etree._Element, str]]:
     out = []
     for h in tree.xpath("//body//h1 | //body//h2"):
         text = _heading_text(h)
@@ -227,12 +286,15 @@ _NAVIGATION = re.compile(
 _LEADING_SEPARATOR = re.compile(r"^[\s:|/–—·-]+")
 
 
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+
+
 def _hidden_heading(h: etree._Element) -> bool:
     """A heading the reader never sees ("<h1 class=hidden>Site</h1>" for screen readers)."""
     if _HIDDEN_CLASS.search(classes_of(h)):
         return True
     return any(
-        n.get("hidden") is not None or re.search(r"display\s*:\s*none", n.get("style") or "", re.I)
+        n.get("hidden") is not None or _DISPLAY_NONE.search(n.get("style") or "")
         for n in (h, *h.iterancestors())
     )
 
@@ -282,6 +344,11 @@ def _goes_on_mid_word(rest: str) -> bool:
 @total("title", lambda: None)
 def title(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> str | None:
     """The article's title: a heading that the page's own metadata or <title> confirms."""
+    # The category and the tags compare their values with it.
+    return _once(tree, _title)
+
+
+def _title(tree: etree._Element) -> str | None:
     found = reading(tree)
     rank = {"og": 0, "jsonld": 1, "microdata": 2}
     declared = [c.value for c in sorted(found.titles, key=lambda c: rank.get(c.source, 9))]
@@ -469,12 +536,25 @@ def _joined(names: list[str], site_names: set[str] | None = None) -> str | None:
     return ", ".join(dict.fromkeys(cleaned)) or None
 
 
+def _short_own_texts(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    """The elements whose own text (before their first child) is short enough to be a
+    label, with that text: the category and the tags look for their labels among them."""
+    return _once(tree, _find_short_own_texts)
+
+
+def _find_short_own_texts(tree: etree._Element) -> list[tuple[etree._Element, str]]:
+    return [
+        (el, own)
+        for el in tree.xpath("//body//*[text()]")
+        if (own := (el.text or "").strip()) and len(own) <= 20
+    ]
+
+
 def _labelled_value(tree: etree._Element, label: re.Pattern[str]) -> list[etree._Element]:
     """The links following a label like "分类:" / "Tags:" in the article's meta lines."""
     found: list[etree._Element] = []
-    for el in tree.xpath("//body//*[text()]"):
-        own = (el.text or "").strip()
-        if not own or len(own) > 20 or not label.match(own) or in_furniture(el):
+    for el, own in _short_own_texts(tree):
+        if not label.match(own) or in_furniture(el):
             continue
         links = el.xpath("./a")
         if not links:
@@ -570,15 +650,19 @@ _MAY_BE_LABELLED = re.compile(
 _DIVIDER = re.compile(r"\s*[|·•]\s*")
 
 
-def _byline_of(el: etree._Element) -> tuple[str | None, bool]:
-    """(name, sure): a labelled or classed byline is sure; a bare "by X" is not."""
+def _may_be_labelled(plain: str) -> bool:
+    """Whether a text may hold an author label. A text without one has none inside it
+    either: the test has no anchor, so what it finds in a part it finds in the whole."""
+    return bool(_MAY_BE_LABELLED.search(plain)) or "posted" in plain.lower()
+
+
+def _byline_of(el: etree._Element, labelled: bool | None = None) -> tuple[str | None, bool]:
+    """(name, sure): a labelled or classed byline is sure; a bare "by X" is not.
+    ``labelled``: what ``_may_be_labelled`` says of the element's text, when known."""
     # The cheap tests first: few elements have a label or an author class.
-    plain = text_of(el)
-    if not (
-        _MAY_BE_LABELLED.search(plain)
-        or "posted" in plain.lower()
-        or _AUTHOR_CLASS.search(classes_of(el))
-    ):
+    if labelled is None:
+        labelled = _may_be_labelled(text_of(el))
+    if not (labelled or _AUTHOR_CLASS.search(classes_of(el))):
         return None, False
     if _screen_reader_only(el):
         return None, False
@@ -690,6 +774,10 @@ def _shown_coauthors(tree: etree._Element, declared: str) -> str:
     return declared
 
 
+_BODY_ELEMENTS = etree.XPath("//body//*")
+_BODY_IN_NOSCRIPT = etree.XPath("//body[ancestor-or-self::noscript]")
+
+
 def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
     """The author the article shows, and whether the byline is sure: rel=author in the
     content, a byline, or a meta line ("作者:王德明", "By Jane Doe", "本文作者：李雷",
@@ -703,9 +791,25 @@ def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
     if name:
         return name, True
     outside: tuple[str | None, bool] = (None, False)
-    for el in tree.xpath(
-        "//body//*[not(self::script) and not(self::style) and not(ancestor-or-self::noscript)]"
-    ):
+    # Elements whose text holds no author label: nor do their descendants' texts, which
+    # then need only the class test (most elements are inside such a short text).
+    unlabelled: set[etree._Element] = set()
+    # Scripts, styles and <noscript> are left out in Python: XPath's per-element self:: and
+    # ancestor tests cost more than the walk.
+    in_noscript = set(_BODY_IN_NOSCRIPT(tree))
+    for el in _once(tree, _BODY_ELEMENTS):
+        parent = el.getparent()
+        if el.tag == "noscript" or parent in in_noscript:
+            in_noscript.add(el)
+            continue
+        if el.tag in ("script", "style"):
+            continue
+        labelled = None
+        if parent in unlabelled:
+            unlabelled.add(el)
+            labelled = False
+            if not _AUTHOR_CLASS.search(classes_of(el)):
+                continue
         if len(el) > 12 or el.tag in ("meta", "link"):
             continue
         # The length in C first: most elements are long containers or empty.
@@ -714,8 +818,12 @@ def _visible_byline(tree: etree._Element) -> tuple[str | None, bool]:
         text = text_of(el)
         if not text or len(text) > 160:
             continue
+        if labelled is None:
+            labelled = _may_be_labelled(text)
+            if not labelled:
+                unlabelled.add(el)
         # The byline test first: walking the ancestors is what costs, and few pass it.
-        name, sure = _byline_of(el)
+        name, sure = _byline_of(el, labelled)
         if not name or in_furniture(el) or structured.hidden(el):
             continue
         if any(a.tag in ("main", "article") for a in el.iterancestors()):
@@ -779,7 +887,8 @@ _LABELLED_LINE = re.compile(r"^(?:作\s*者|文|撰文|撰稿)\s*[:：]\s*(\S.{0
 
 def _reporter_credit(tree: etree._Element) -> str | None:
     """The reporters a Chinese news story credits in its text."""
-    for node in tree.xpath("//body//text()[contains(., '记者')]")[:20]:
+    texts = _once(tree, _BODY_TEXTS)
+    for node in [n for n in texts if "记者" in n][:20]:
         el = _owner(node)
         if el is None or el.tag in ("script", "style", "title", "a") or in_furniture(el):
             continue
@@ -790,7 +899,7 @@ def _reporter_credit(tree: etree._Element) -> str | None:
         if m.group(2) == "报道" and len(names) > 1:
             names = names[:-1]
         return _joined(names)
-    for node in tree.xpath("//body//text()[contains(., '）') or contains(., ')')]")[-200:]:
+    for node in [n for n in texts if "）" in n or ")" in n][-200:]:
         m = _CLOSING_CREDIT.search(" ".join(str(node).split()))
         if not m:
             continue
@@ -802,7 +911,7 @@ def _reporter_credit(tree: etree._Element) -> str | None:
         if el is None or el.tag in ("script", "style", "title", "a") or in_furniture(el):
             continue
         return _joined(names)
-    for node in _LINES(tree)[:3000]:
+    for node in _once(tree, _LINES)[:3000]:
         m = _LABELLED_LINE.match(" ".join(str(node).split()))
         el = _owner(node)
         if m and el is not None and not in_furniture(el) and not structured.hidden(el):
@@ -903,7 +1012,7 @@ def _name_before_text(tree: etree._Element, headings: set[str]) -> str | None:
     """A line standing alone just above the article's first paragraph when it is only a
     name: old pages and some newsrooms put the author there, under the title."""
     before: list[tuple[str, Any]] = []
-    for n, node in enumerate(_LINES(tree)):
+    for n, node in enumerate(_once(tree, _LINES)):
         if n > 3000:
             return None
         text = " ".join(str(node).split()).strip(" \u3000")
@@ -980,7 +1089,7 @@ def _name_after_text(tree: etree._Element, headings: set[str]) -> str | None:
     beside a picture: an author's card closing the post (avatar, name, a line about them)."""
     last = None
     after: Any = None
-    for n, node in enumerate(_LINES(tree)):
+    for n, node in enumerate(_once(tree, _LINES)):
         if n > 3000:
             return None
         text = " ".join(str(node).split())
@@ -1028,17 +1137,44 @@ _AUTHOR_WORD = re.compile(
     r"^\s*(?:(?:本文|文章)?作\s*者|(?:post\s+)?author|autor(?:in)?|auteur|written\s+by)\s*[:：]",
     re.I,
 )
-_WORDED = etree.XPath(
-    "//body//text()[contains(., '作') or contains(translate(., 'AUTHORIW', 'authoriw'), 'aut')"
-    " or contains(translate(., 'WRITEN', 'writen'), 'written')]"
-    "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::a)]"
-)
+_BODY_TEXTS = etree.XPath("//body//text()")
+_NOT_WORDED = ("script", "style", "noscript", "a")
+
+
+def _outside(node: Any, tags: tuple[str, ...]) -> bool:
+    """Whether a text node has no ancestor among ``tags`` (a tail's holder is not one)."""
+    el = node.getparent()
+    if node.is_tail:
+        el = el.getparent()
+    while el is not None:
+        if el.tag in tags:
+            return False
+        el = el.getparent()
+    return True
+
+
+def _worded_texts(tree: etree._Element) -> list[Any]:
+    """The first 40 texts of the body that may hold an author label ("作", "aut",
+    "written" in any case), outside scripts and links. The words are tested in Python:
+    XPath's translate() on every text of the page cost more than all the rest. (Of all
+    characters only "İ" lower-cases to more than itself among these letters, and its
+    "i̇" cannot complete "written".)"""
+    found: list[Any] = []
+    for node in _once(tree, _BODY_TEXTS):
+        lowered = node.lower()
+        if ("作" in node or "aut" in lowered or "written" in lowered) and _outside(
+            node, _NOT_WORDED
+        ):
+            found.append(node)
+            if len(found) == 40:
+                break
+    return found
 
 
 def _worded_byline(tree: etree._Element) -> str | None:
     """The name after an author label ("Author: Jane Doe", "<b>本文作者：</b>李雷"), in the
     label's own element or the short line around it; wherever the theme puts that line."""
-    for node in _WORDED(tree)[:40]:
+    for node in _worded_texts(tree):
         m = _AUTHOR_WORD.match(str(node))
         if not m:
             continue
@@ -1229,7 +1365,7 @@ def _visible_dates(tree: etree._Element) -> list[str]:
     seen = 0
     # The class test in Python: nine contains() per element cost libxml2's XPath more
     # than the rest of this function.
-    for el in tree.xpath("//body//*[@class or @id]"):
+    for el in _once(tree, _BODY_ELEMENTS):
         if not (_DATE_CLASS.search(el.get("class") or "") or "date" in (el.get("id") or "")):
             continue
         text = text_of(el)
@@ -1348,18 +1484,24 @@ def modified(tree: etree._Element, ld: list[dict[str, Any]] | None, tz: tzinfo) 
 _COUNT = re.compile(r"^\s*[\[(（]?\s*\d+\s*[\])）]?\s*$")
 
 
+_LABEL_START = re.compile(r"^\s*(?:分类|分類|category|categories|tags?|标签)\s*[:：]", re.I)
+
+
 def _label_like(value: str, page_title: str | None = None) -> bool:
     v = value.strip()
     return (
         not v
         or len(v) > 40
         or bool(_CATEGORY_LABEL.match(v) or _TAG_LABEL.match(v))
-        or bool(re.match(r"^\s*(?:分类|分類|category|categories|tags?|标签)\s*[:：]", v, re.I))
+        or bool(_LABEL_START.match(v))
         or bool(_COUNT.match(v))
         or v.lower() in _GENERIC_SECTIONS
         or v.lower() in ("undefined", "null", "none", "uncategorized", "未分类")
         or (page_title is not None and v == page_title)
     )
+
+
+_COUNT_AFTER = re.compile(r"\s*[(（\[]\d+[)）\]]\s*$")
 
 
 def _link_text(a: etree._Element) -> str:
@@ -1376,7 +1518,10 @@ def _link_text(a: etree._Element) -> str:
             if not _COUNT.match(child.tail):
                 parts.append(child.tail if parent_text else "")
     text = " ".join(" ".join(parts).split())
-    return re.sub(r"\s*[(（\[]\d+[)）\]]\s*$", "", text)
+    return _COUNT_AFTER.sub("", text)
+
+
+_CATEGORY_HREF = re.compile(r"categor|/cat/|/section/", re.I)
 
 
 def _breadcrumb_category(tree: etree._Element) -> str | None:
@@ -1385,9 +1530,7 @@ def _breadcrumb_category(tree: etree._Element) -> str | None:
         "//body//*[contains(@class, 'breadcrumb') or contains(@itemtype, 'BreadcrumbList')]"
     ):
         links = [
-            a
-            for a in crumb.xpath(".//a[@href]")
-            if re.search(r"categor|/cat/|/section/", a.get("href") or "", re.I)
+            a for a in crumb.xpath(".//a[@href]") if _CATEGORY_HREF.search(a.get("href") or "")
         ]
         if links:
             return _link_text(links[-1]) or None
