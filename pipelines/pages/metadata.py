@@ -23,6 +23,7 @@ from pipelines.pages import structured
 from pipelines.pages.html import classes_of, text_of
 from pipelines.text.clean import normalize_line
 from pipelines.text.dates import contains_date, parse_date
+from pipelines.text.names import likely_person
 
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:side-?bar|widget|aside|nav|navbar|menu|comments?|related|recommend"
@@ -1080,7 +1081,7 @@ def _name_in_title_meta(tree: etree._Element, headings: set[str]) -> str | None:
             ):
                 names.append(text)
         if len(names) == 1 and not in_furniture(meta) and not structured.hidden(meta):
-            return names[0]
+            return names[0] if likely_person(names[0]) else None
     return None
 
 
@@ -1273,7 +1274,7 @@ def _date_box_name(tree: etree._Element, headings: set[str]) -> str | None:
             if names:
                 found.append((box, names))
                 break
-    if len(found) != 1 or len(found[0][1]) != 1:
+    if len(found) != 1 or len(found[0][1]) != 1 or not likely_person(found[0][1][0]):
         return None
     return _joined(found[0][1])
 

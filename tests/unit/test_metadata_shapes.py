@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pipelines.pages import metadata
 from pipelines.pages.html import parse_html
 
@@ -495,3 +497,27 @@ def test_a_name_beside_a_picture_right_after_the_text_is_the_author_card() -> No
 def test_a_han_phrase_in_an_author_classed_box_is_no_name() -> None:
     body = f'<div class="author-content-item-title">探索感兴趣的内容</div><div>{PROSE}</div>'
     assert _author("", body) is None
+
+
+@pytest.mark.parametrize(
+    ("beside", "author"),
+    [
+        ("Jane Doe", "Jane Doe"),
+        ("李雷", "李雷"),
+        ("New York", None),
+        ("Breaking News", None),
+        ("北京", None),
+        ("科技", None),
+    ],
+)
+def test_an_unlabelled_name_beside_the_date_is_a_person_not_a_place(
+    beside: str, author: str | None
+) -> None:
+    prose = "<p>" + "A paragraph of the story, long enough to count as prose on a page. " * 3
+    page = (
+        "<html><head><title>A story title here</title></head><body><div class='q1'>"
+        f"<h1>A story title here</h1><div class='q2'><span>{beside}</span> "
+        f"<span>May 12, 2024</span></div><div>{prose}</p>{prose}</p></div></div></body></html>"
+    )
+    tree = parse_html(page)
+    assert metadata.author(tree, metadata.json_ld(tree)) == author
