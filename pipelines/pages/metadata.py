@@ -276,9 +276,6 @@ _KICKER_CLASS = re.compile(
     r"|pretitle)(?:$|[\s_-])",
     re.I,
 )
-_HIDDEN_CLASS = re.compile(
-    r"(?:^|\s)(?:hidden|sr-only|visually-hidden|screen-reader-text|h-offscreen)(?:$|\s)", re.I
-)
 _NAVIGATION = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|side-?bar|related|recommend"
     r"|comments?)(?:$|[\s_-])",
@@ -606,6 +603,10 @@ _SCREEN_READER = re.compile(
     r"(?:^|\s)(?:[a-z]+-)?(?:sr-only|visually-?hidden|screen-reader-text|screenreader-only"
     r"|a11y-hidden|assistive-text)(?:$|\s)",
     re.I,
+)
+# A heading hidden from the reader: for screen readers, or hidden outright.
+_HIDDEN_CLASS = re.compile(
+    rf"{_SCREEN_READER.pattern}|(?:^|\s)(?:hidden|h-offscreen)(?:$|\s)", re.I
 )
 _HAS_SCREEN_READER = etree.XPath(
     ".//*[contains(@class, 'sr-only') or contains(@class, 'isually') or contains(@class,"
