@@ -318,27 +318,34 @@ def run_in_process(page: Page, timeout: int, project: Path = ROOT) -> dict[str, 
     (much faster than a process per page; the same record, or the same one-line error)."""
     import traceback
 
-    from crawler.commands.article import FIELDS
+    from crawler.commands.article import REFUSED, as_json
     from crawler.page_source import read_source
     from pipelines.model import Article, ArticlePage
-    from pipelines.pages.extract import extract_page
+    from pipelines.pages.extract import extract_page, refused_record
 
     start = time.monotonic()
     try:
         page_read = read_source(str(page.path), page.url)
         item = ArticlePage(page_read.url, page_read.body, "text/html", 200, page_read.fetched_at)
         result = extract_page(item)
+        refused = None if isinstance(result, Article) else refused_record(item)
     except Exception:  # reported as the CLI would: a traceback on stderr
         err = traceback.format_exc()
         return {"exit": 1, "stdout": "", "stderr": err, "record": None, "seconds": 0.0}
     seconds = time.monotonic() - start
-    if not isinstance(result, Article):
+    if isinstance(result, Article):
+        record, err = as_json(result), ""
+    elif refused is not None:
+        record, err = as_json(refused[0]), f"{REFUSED}: {refused[1]}."
+    else:
         err = f"Error: {result.url}: {result.error}"
         return {"exit": 1, "stdout": "", "stderr": err, "record": None, "seconds": seconds}
-    record = {k: getattr(result, k) for k in FIELDS}
-    record["published"] = result.published.isoformat() if result.published else None
     out = json.dumps(record, ensure_ascii=False)
-    return {"exit": 0, "stdout": out, "stderr": "", "record": record, "seconds": seconds}
+    return {"exit": 0, "stdout": out, "stderr": err, "record": record, "seconds": seconds}
+
+
+# The stderr line of ``scrapy article`` on a page a crawl would not store (its REFUSED).
+REFUSED_LINE = "Not stored by a crawl, not an article"
 
 
 def reason_of(result: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -347,14 +354,17 @@ def reason_of(result: dict[str, Any]) -> tuple[str | None, str | None]:
     if "Traceback" in err:
         last = [ln for ln in err.strip().splitlines() if ln.strip()]
         return "traceback", last[-1] if last else "traceback"
-    if result["exit"] == 0:
+    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+    # A page a crawl would refuse: the command shows its record and says why on stderr.
+    refused = next((ln for ln in lines if ln.startswith(REFUSED_LINE)), None)
+    if result["exit"] == 0 and not refused:
         if result["record"] is None:
             return "bad output", "stdout is not one JSON object"
         return None, None
     if result["exit"] == 124:
         return "timeout", "timed out"
-    lines = [ln for ln in err.strip().splitlines() if ln.strip()]
-    line = lines[-1] if lines else f"exit status {result['exit']}"
+    line = refused or (lines[-1] if lines else f"exit status {result['exit']}")
+    line = line[len(REFUSED_LINE) :].strip(" :.") if refused else line
     reason = re.sub(r"^(?:Error: \S+: )?(?:not an article: )?", "", line)
     if reason.startswith("a listing page"):
         return "a listing page", reason
@@ -394,8 +404,9 @@ def evaluate(
     in_process: bool = False,
 ) -> dict[str, Any]:
     result = (run_in_process if in_process else run_product)(page, timeout, project)
-    rec = result["record"] or {}
     group, reason = reason_of(result)
+    # A page a crawl would refuse scores as the crawl stores it: nothing.
+    rec = {} if group else result["record"] or {}
     exp = page.expected
     row: dict[str, Any] = {
         "source": page.source,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from crawler.page_command import PageCommand
 from pipelines.model import Article, ArticlePage
-from pipelines.pages.extract import ExtractOptions, extract_page
+from pipelines.pages.extract import ExtractOptions, extract_page, refused_record
 
 FIELDS = (
     "url",
@@ -46,10 +47,26 @@ class Command(PageCommand):
             address, page.body, page.content_type or "text/html", page.status, page.fetched_at
         )
         result = extract_page(item, site, options)
-        if not isinstance(result, Article):
+        if isinstance(result, Article):
+            print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
+            return
+        refused = refused_record(item, site, options)
+        if refused is None:
             print(f"Error: {result.url}: {result.error}", file=sys.stderr)
             self.exitcode = 1
             return
-        record = {k: getattr(result, k) for k in FIELDS}
-        record["published"] = result.published.isoformat() if result.published else None
-        print(json.dumps(record, ensure_ascii=False, indent=2))
+        # The page was read: what it gives is shown, and that a crawl would not keep it.
+        record, reason = refused
+        print(json.dumps(as_json(record), ensure_ascii=False, indent=2))
+        print(f"{REFUSED}: {reason}.", file=sys.stderr)
+
+
+# The line on stderr when the page read is one a crawl would not store.
+REFUSED = "Not stored by a crawl, not an article"
+
+
+def as_json(record: Any) -> dict[str, Any]:
+    """The ``articles`` fields the page alone determines, as the contract prints them."""
+    out = {k: getattr(record, k) for k in FIELDS}
+    out["published"] = record.published.isoformat() if record.published else None
+    return out

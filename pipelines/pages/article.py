@@ -104,10 +104,12 @@ class ArticleRecord:
 
 @dataclass(frozen=True)
 class NotAnArticle:
-    """A page that is not an article, and why."""
+    """A page that is not an article, and why; with ``keep_refused``, also the record it
+    would have given (what ``scrapy article`` shows of a page the crawl refuses)."""
 
     url: str
     reason: str
+    record: ArticleRecord | None = None
 
 
 # --- step: prepare the tree -------------------------------------------------------------
@@ -484,11 +486,13 @@ def extract_article(
     min_chars: int = MIN_TEXT_CHARS,
     boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE,
     known: dict[str, Any] | None = None,
+    keep_refused: bool = False,
 ) -> ArticleRecord | NotAnArticle:
     """The record of one article page, or why the page is not an article.
 
     ``known`` holds what the listing card already said (title, published, category):
-    those fields are taken from it and not looked for on the page.
+    those fields are taken from it and not looked for on the page. ``keep_refused``: the
+    refusal carries the record the page gives all the same.
     """
     known = {k: v for k, v in (known or {}).items() if v}
     tree = parse_html(html)
@@ -562,10 +566,10 @@ def extract_article(
         if shown and judge(title, shown, head_title, min_chars, Listed(), declared) is None:
             cleaned = clean_text(shown, boilerplate + site.boilerplate)
             text, code_blocks, formulas, reason = cleaned.text, 0, 0, None
-    if reason:
+    if reason and not keep_refused:
         return NotAnArticle(canon, reason)
     language = detect_language(text)
-    return ArticleRecord(
+    record = ArticleRecord(
         url=canon,
         title=title,
         author=author,
@@ -580,3 +584,4 @@ def extract_article(
         content_hash=content_hash(text),
         modified=modified,
     )
+    return NotAnArticle(canon, reason, record) if reason else record

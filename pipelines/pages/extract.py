@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pipelines.model import Article, ArticlePage, PageError, Stage
-from pipelines.pages.article import MIN_TEXT_CHARS, NotAnArticle, extract_article
+from pipelines.pages.article import MIN_TEXT_CHARS, ArticleRecord, NotAnArticle, extract_article
 from pipelines.pages.html import page_html
 from pipelines.pages.sites import GENERIC, SiteConfig
 from pipelines.pages.structured import watch_oddities
@@ -61,6 +61,39 @@ def merge_published(card: datetime | None, page: datetime | None) -> datetime | 
     return card
 
 
+def _unreadable(page: ArticlePage) -> str | None:
+    """Why the page holds no HTML to read, or None."""
+    kind = content_kind(page.content_type)
+    if kind not in _HTML_TYPES:
+        return f"not an HTML page ({kind})"
+    if not page.body.strip():
+        return "empty page"
+    if b"\x00" in page.body[:1024] and not page.body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary content, not an HTML page"
+    return None
+
+
+def refused_record(
+    page: ArticlePage, site: SiteConfig = GENERIC, options: ExtractOptions = ExtractOptions()
+) -> tuple[ArticleRecord, str] | None:
+    """The record a page the crawl refuses as no article gives all the same, and why it is
+    refused (``scrapy article`` shows both); None when it is an article or holds no HTML."""
+    if _unreadable(page):
+        return None
+    with watch_oddities():
+        result = extract_article(
+            page.url,
+            page_html(page),
+            site=site,
+            min_chars=options.min_chars,
+            boilerplate=options.boilerplate,
+            keep_refused=True,
+        )
+    if isinstance(result, NotAnArticle) and result.record is not None:
+        return result.record, result.reason
+    return None
+
+
 def extract_page(
     page: ArticlePage, site: SiteConfig = GENERIC, options: ExtractOptions = ExtractOptions()
 ) -> Article | PageError:
@@ -69,13 +102,9 @@ def extract_page(
     def error(reason: str) -> PageError:
         return page.error(Stage.EXTRACT, reason)
 
-    kind = content_kind(page.content_type)
-    if kind not in _HTML_TYPES:
-        return error(f"not an HTML page ({kind})")
-    if not page.body.strip():
-        return error("empty page")
-    if b"\x00" in page.body[:1024] and not page.body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return error("binary content, not an HTML page")
+    unreadable = _unreadable(page)
+    if unreadable:
+        return error(unreadable)
     html = page_html(page)
     card = page.card
     # The card's date is merged below, not handed over: a listing often shows only the day

@@ -102,3 +102,15 @@ def test_unreadable_source_is_one_sentence(args: list[str], message: str) -> Non
     assert result.returncode != 0
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_article_of_a_page_a_crawl_refuses_shows_it_and_says_why() -> None:
+    """Readable but no article: the record the page gives, the crawl's verdict on stderr,
+    exit 0; a page that cannot be read is the only non-zero exit."""
+    folder = FIXTURES / "articles" / "nonarticle-blog-home"
+    result = scrapy("article", str(folder / "page.html"), "--url", read_meta(folder)["url"])
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stdout)) == ARTICLE_FIELDS
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("Not stored by a crawl, not an article: a listing page")
+    assert "Traceback" not in result.stderr

@@ -3,7 +3,11 @@ articles; a real listing (cards in the text) is still rejected."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from pipelines.model import ArticlePage
 from pipelines.pages.article import ArticleRecord, NotAnArticle, extract_article
+from pipelines.pages.extract import refused_record
 from pipelines.pages.html import parse_html
 from pipelines.pages.judgement import declares_article, shown_in_text, weighted_length
 
@@ -151,3 +155,20 @@ def test_cards_are_not_looked_for_on_plain_prose(monkeypatch) -> None:
         assert "card detection ran" in str(exc)
     else:
         raise AssertionError("cards were not looked for on an undeclared page")
+
+
+def test_a_refused_page_still_gives_its_record_when_asked() -> None:
+    def page(body: bytes, kind: str = "text/html") -> ArticlePage:
+        return ArticlePage("http://x.invalid/a", body, kind, 200, datetime.now(UTC))
+
+    short = b"<html><head><title>Lazy</title></head><body><h1>Lazy</h1><p>Case 1</p></body></html>"
+    got = refused_record(page(short))
+    assert got is not None
+    record, reason = got
+    assert (record.title, record.text) == ("Lazy", "Case 1")
+    assert reason.startswith("main text too short")
+    story = "<p>" + "A sentence of the story that goes on and on. " * 30 + "</p>"
+    article = f"<html><head><title>T</title></head><body><h1>T</h1>{story}</body></html>"
+    assert refused_record(page(article.encode())) is None
+    assert refused_record(page(b"   ")) is None
+    assert refused_record(page(b"%PDF", "application/pdf")) is None
