@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -179,7 +180,7 @@ class FeedGaps:
         self.start_feeds[start_url] = places[0]
         feed.pages.add(places[0])
         self.spider.crawler.stats.inc_value("listings/feed_guesses")
-        return feed, self.request(places[0], 1, start_url)
+        return feed, self.request(places[0], 1, start_url, guess=True)
 
     def next_guess(self, feed: GapFeed, start_url: str) -> Iterator[Any]:
         """The next place a feed may be, or, when none is left, the listings go on without."""
@@ -189,9 +190,9 @@ class FeedGaps:
         feed.url = feed.guesses.pop(0)
         feed.pages.add(feed.url)
         self.spider.crawler.stats.inc_value("listings/feed_guesses")
-        yield self.request(feed.url, 1, start_url)
+        yield self.request(feed.url, 1, start_url, guess=True)
 
-    def request(self, url: str, page: int, start_url: str) -> scrapy.Request:
+    def request(self, url: str, page: int, start_url: str, guess: bool = False) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.spider.parse_gap_feed,
@@ -204,6 +205,8 @@ class FeedGaps:
                 "gap_feed": self.start_feeds.get(start_url) or url,
                 "feed_page": page,
                 "start_url": start_url,
+                # A place tried for a feed nobody declared: not found is no listing page.
+                "feed_guess": guess,
             },
         )
 
@@ -263,8 +266,16 @@ class FeedGaps:
         feed.done = True
         waiting, feed.waiting = feed.waiting, []
         for parked in waiting:
-            yield from self.spider.articles(parked.response, parked.cards)
-            yield from self.spider.go_on(parked.response, parked.next_url)
+            # As deep as if the listing page had asked: a feed that failed hands them out
+            # from an errback, whose output no depth is counted for.
+            depth = parked.response.meta.get("depth", 0) + 1
+            for out in chain(
+                self.spider.articles(parked.response, parked.cards),
+                self.spider.go_on(parked.response, parked.next_url),
+            ):
+                if isinstance(out, scrapy.Request):
+                    out.meta.setdefault("depth", depth)
+                yield out
 
     def release_stalled(self) -> None:
         """On idle: a feed request that never came back (refused before it was sent) lets

@@ -120,6 +120,8 @@ class Tally:
             return
         if request.meta.get("empty_listing"):  # the robots.txt an empty listing led to
             return
+        if request.meta.get("feed_guess") and response.status >= 400:  # no feed there
+            return
         counts.listing_pages += 1
         start = self.starts.get(request.meta.get("start_url", ""))
         if request.meta.get("listing_page") == 1 and start is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow.dataset as ds
 
+from crawler import settings as defaults
 from tests.helpers.paths import ROOT
 
 DEMO = ROOT / "crawler" / "demo" / "site"
@@ -38,3 +39,12 @@ def compact(data: Path | str, *args: str) -> subprocess.CompletedProcess[str]:
 def article_gets(log: list[str]) -> list[str]:
     """The article requests in a loopback server's request log."""
     return [p for p in log if p.startswith("/posts/")]
+
+
+# Where a crawl looks for a feed no listing page declares (once per start URL): a request
+# that is neither a listing page nor an article.
+FEED_GUESSES = tuple(f"/{name}" for name in defaults.LISTINGS_FEED_GUESSES)
+
+
+def feed_guess(path: str) -> bool:
+    return path.endswith(FEED_GUESSES)
