@@ -104,8 +104,11 @@ class GapFeed:
     waiting: list[Parked] = field(default_factory=list)
     # Start URLs whose listing this feed is the feed of: its extra posts are crawled for them.
     fills: set[str] = field(default_factory=set)
-    # A feed the listing does not declare: the places still to try, after ``url``.
+    # A feed the listing does not declare: the places still to try, after ``url``; the
+    # start URLs whose listings look for it there, and whether it was found.
     guesses: list[str] | None = None
+    guessed_for: set[str] = field(default_factory=set)
+    found: bool = False
 
 
 class FeedGaps:
@@ -173,11 +176,15 @@ class FeedGaps:
         places = guessed_feeds(response.url, self.guesses) if self.guesses and not dated else []
         if not places:
             return None, None
-        if places[0] in self.feeds:  # another start URL of the same listing folder
-            self.start_feeds[start_url] = places[0]
-            return self.feeds[places[0]], None
-        feed = self.feeds[places[0]] = GapFeed(places[0], guesses=places[1:])
         self.start_feeds[start_url] = places[0]
+        if places[0] in self.feeds:  # another start URL of the same listing folder
+            feed = self.feeds[places[0]]
+            feed.guessed_for.add(start_url)
+            if feed.found and feed_of_listing(feed.url, start_url):
+                feed.fills.add(start_url)
+            return feed, None
+        feed = self.feeds[places[0]] = GapFeed(places[0], guesses=places[1:])
+        feed.guessed_for.add(start_url)
         feed.pages.add(places[0])
         self.spider.crawler.stats.inc_value("listings/feed_guesses")
         return feed, self.request(places[0], 1, start_url, guess=True)
@@ -229,10 +236,9 @@ class FeedGaps:
             yield from self.release(feed)
             return
         if feed.guesses is not None and page_no == 1:
-            feed.guesses = []
+            feed.guesses, feed.found = [], True
             start_url = response.meta["start_url"]
-            if feed_of_listing(response.url, start_url):
-                feed.fills.add(start_url)
+            feed.fills.update(s for s in feed.guessed_for if feed_of_listing(response.url, s))
             self.spider.crawler.stats.inc_value("listings/feeds_guessed")
             self.spider.logger.info(
                 "Found the feed %s, which the listing %s does not declare: read beside it.",

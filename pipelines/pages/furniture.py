@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml import etree
 
@@ -52,13 +53,13 @@ def _chars(el: etree._Element) -> int:
 def _holds_the_page(node: etree._Element) -> bool:
     """``node`` is the post list of a theme that uses no <main>, not a sidebar's few
     titles: it holds much of the page's text, or a good part of it in excerpts."""
-    body = next((a for a in node.iterancestors() if a.tag == "body"), None)
-    if body is None:
+    counts = _shown_counts(node)
+    if counts is None:
         return False
-    chars, page = _chars(node), _chars(body)
+    chars, page = _count(counts, node), counts[_BODY]
     if chars >= _CONTENT_SHARE * page:
         return True
-    links = sum(_chars(a) for a in node.iter("a"))
+    links = sum(_count(counts, a) for a in node.iter("a"))
     return chars >= _PROSE_LIST_SHARE * page and links < _PROSE_LIST_LINKS * chars
 
 
@@ -74,43 +75,100 @@ def _chrome_words(words: str, node: etree._Element) -> bool:
 # Share of the page's text in an element named like chrome that is the page's layout wrapper
 # ("main-row nav-col" around everything), not chrome.
 _WRAPPER_SHARE = 0.6
-# One page's answers at a time: every link under a wrapper asks about it again, and the
-# body's own count is read once per page.
-_wrappers: dict[etree._Element, bool] = {}
-_page_chars: dict[etree._Element, int] = {}
+# The shown characters of every element of one page's body, counted in one pass when the
+# page is first asked about (each menu or widget asks about its own subtree, and they nest):
+# a new body forgets the last page's.
+_page: dict[etree._Element, dict[Any, int]] = {}
+_BODY = "body"
+
+
+def _count_all(body: etree._Element) -> dict[Any, int]:
+    """``_chars`` of every element under ``body``, children before parents."""
+    counts: dict[Any, int] = {}
+    for el in reversed(list(body.iter())):
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            counts[el] = 0
+            continue
+        n = len(el.text.strip()) if el.text else 0
+        for child in el:
+            n += counts[child] + (len(child.tail.strip()) if child.tail else 0)
+        counts[el] = n
+    counts[_BODY] = counts[body]
+    return counts
+
+
+def _shown_counts(node: etree._Element) -> dict[Any, int] | None:
+    """The counts of the page ``node`` is on; None outside a body."""
+    body = next((a for a in node.iterancestors() if a.tag == "body"), None)
+    if body is None:
+        return None
+    if body not in _page:
+        _page.clear()
+        _levels.clear()
+        _page[body] = _count_all(body)
+    return _page[body]
+
+
+def forget_page() -> None:
+    """Drop what was counted and decided of the last page (its tree may change before it is
+    asked about again)."""
+    _page.clear()
+    _levels.clear()
+
+
+def _count(counts: dict[Any, int], el: etree._Element) -> int:
+    # An element made after the count (none so far: card detection reads the page as parsed).
+    n = counts.get(el)
+    return _chars(el) if n is None else n
 
 
 def wraps_the_page(node: etree._Element) -> bool:
     """``node`` holds most of the page's text: a layout wrapper, whatever its name says."""
-    body = next((a for a in node.iterancestors() if a.tag == "body"), None)
-    if body is None:
-        return False
-    if body not in _page_chars:
-        _wrappers.clear()
-        _page_chars.clear()
-        _page_chars[body] = _chars(body)
-    if node not in _wrappers:
-        _wrappers[node] = _chars(node) >= _WRAPPER_SHARE * _page_chars[body]
-    return _wrappers[node]
+    counts = _shown_counts(node)
+    return counts is not None and _count(counts, node) >= _WRAPPER_SHARE * counts[_BODY]
 
 
 def chrome_level(el: etree._Element) -> int:
     """How deep in site chrome ``el`` is: 0 in the content, 1 inside chrome."""
+    counts = _shown_counts(el)
+    levels = _levels if counts is not None else {}
+    chain = []
+    level = 0
     for node in [el, *el.iterancestors()]:
-        if not isinstance(node.tag, str) or node.tag in ("body", "html"):
-            continue
-        if node.tag == "main" or node.get("role") == "main":
-            # What holds the main content is a layout wrapper, whatever its class says
-            # ("main-row nav-col" around the whole page).
-            return 0
-        if node.tag in CHROME_TAGS:
-            # An <article>'s own header and footer hold its title and meta, not site chrome.
-            if node.tag in ("header", "footer") and any(
-                a.tag == "article" for a in node.iterancestors()
-            ):
-                continue
-            return 1
-        words = classes_of(node)
-        if words.strip() and _chrome_words(words, node) and not wraps_the_page(node):
-            return 1
-    return 0
+        if node in levels:
+            level = levels[node]
+            break
+        verdict = _own_level(node)
+        if verdict is not None:
+            level = levels[node] = verdict
+            break
+        chain.append(node)
+    for node in chain:
+        levels[node] = level
+    return level
+
+
+# Each node's answer for the page the counts are of (every card of a page asks its way up
+# the same ancestors).
+_levels: dict[etree._Element, int] = {}
+
+
+def _own_level(node: etree._Element) -> int | None:
+    """0 or 1 when ``node`` decides for everything inside it, None to ask its parent."""
+    if not isinstance(node.tag, str) or node.tag in ("body", "html"):
+        return None
+    if node.tag == "main" or node.get("role") == "main":
+        # What holds the main content is a layout wrapper, whatever its class says
+        # ("main-row nav-col" around the whole page).
+        return 0
+    if node.tag in CHROME_TAGS:
+        # An <article>'s own header and footer hold its title and meta, not site chrome.
+        if node.tag in ("header", "footer") and any(
+            a.tag == "article" for a in node.iterancestors()
+        ):
+            return None
+        return 1
+    words = classes_of(node)
+    if words.strip() and _chrome_words(words, node) and not wraps_the_page(node):
+        return 1
+    return None

@@ -19,6 +19,7 @@ import copy
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from itertools import islice
@@ -29,7 +30,7 @@ import tldextract
 from lxml import etree
 
 from pipelines.model import FetchedPage
-from pipelines.pages.furniture import CHROME_TAGS, chrome_level, wraps_the_page
+from pipelines.pages.furniture import CHROME_TAGS, chrome_level, forget_page, wraps_the_page
 from pipelines.pages.html import classes_of, parse_page, text_of
 from pipelines.pages.sites import GENERIC, SiteConfig, select
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_excerpt, clean_title
@@ -274,16 +275,46 @@ class SiteScope:
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
-def _hidden(a: etree._Element) -> bool:
+def _inherited(
+    node: etree._Element | None,
+    own: Callable[[etree._Element], bool | None],
+    memo: dict[etree._Element, bool],
+) -> bool:
+    """What the nearest of ``node`` and its ancestors to decide says (``own``: True, False,
+    or None to ask the parent); False when none does. ``memo`` keeps each node's answer for
+    the page: a page's thousands of links share their ancestors."""
+    undecided = []
+    result = False
+    while node is not None:
+        if node in memo:
+            result = memo[node]
+            break
+        verdict = own(node)
+        if verdict is not None:
+            result = memo[node] = verdict
+            break
+        undecided.append(node)
+        node = node.getparent()
+    for n in undecided:
+        memo[n] = result
+    return result
+
+
+def _hides(node: etree._Element) -> bool | None:
+    if node.tag in ("noscript", "template") or node.get("hidden") is not None:
+        return True
+    if node.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(node.get("style") or ""):
+        return True
+    return None
+
+
+def _hidden(a: etree._Element, memo: dict[etree._Element, bool] | None = None) -> bool:
     """Inside markup no reader sees: hidden elements, <noscript>, <template>."""
-    for node in [a, *a.iterancestors()]:
-        if node.tag in ("noscript", "template") or node.get("hidden") is not None:
-            return True
-        if node.get("aria-hidden") == "true" and node is not a:
-            return True
-        if _HIDDEN_STYLE.search(node.get("style") or ""):
-            return True
-    return False
+    if a.tag in ("noscript", "template") or a.get("hidden") is not None:
+        return True
+    if _HIDDEN_STYLE.search(a.get("style") or ""):
+        return True  # a link's own aria-hidden hides only its icon from screen readers
+    return _inherited(a.getparent(), _hides, {} if memo is None else memo)
 
 
 _MENU_WORD = re.compile(
@@ -294,21 +325,23 @@ _MENU_WORD = re.compile(
 _SIDEBAR_WORD = re.compile(r"side-?bar|widget|aside", re.I)
 
 
-def _in_menu(a: etree._Element) -> bool:
+def _menu_verdict(node: etree._Element) -> bool | None:
+    if node.tag in ("article", "main", "body") or node.get("role") == "main":
+        return False
+    words = classes_of(node).split()
+    if node.tag == "aside" or any(_SIDEBAR_WORD.search(w) for w in words):
+        return False
+    named = any(_MENU_WORD.match(w) for w in words) and not wraps_the_page(node)
+    if node.tag == "nav" or named:
+        return not any(
+            x.tag == "aside" or _SIDEBAR_WORD.search(classes_of(x)) for x in node.iterancestors()
+        )
+    return None
+
+
+def _in_menu(a: etree._Element, memo: dict[etree._Element, bool] | None = None) -> bool:
     """Inside the site's navigation menu (not a sidebar widget that happens to use <nav>)."""
-    for node in a.iterancestors():
-        if node.tag in ("article", "main", "body") or node.get("role") == "main":
-            return False
-        words = classes_of(node).split()
-        if node.tag == "aside" or any(_SIDEBAR_WORD.search(w) for w in words):
-            return False
-        named = any(_MENU_WORD.match(w) for w in words) and not wraps_the_page(node)
-        if node.tag == "nav" or named:
-            return not any(
-                x.tag == "aside" or _SIDEBAR_WORD.search(classes_of(x))
-                for x in node.iterancestors()
-            )
-    return False
+    return _inherited(a.getparent(), _menu_verdict, {} if memo is None else memo)
 
 
 _TAXONOMY_LINK = re.compile(
@@ -492,13 +525,15 @@ def _candidates(
     headed: set[str] = set()
     scope = SiteScope.of(root.getroottree().getroot(), page_url)
     blocks: dict[etree._Element, tuple[str, int]] = {}
+    hidden: dict[etree._Element, bool] = {}
+    menu: dict[etree._Element, bool] = {}
     for a in root.iter("a"):
-        if _hidden(a) or _inline_in_prose(a, blocks):
+        if _hidden(a, hidden) or _inline_in_prose(a, blocks):
             continue
         if _TAXONOMY_LINK.search(a.get("class") or ""):
             continue  # a tag chip or category badge, whatever its URL looks like
         url = _href(a, base)
-        if url and _in_menu(a):
+        if url and _in_menu(a, menu):
             menu_urls.add(url)  # what the site's menu links to is a section, not a post
         elif url and is_article_url(url, page_url, site, scope):
             anchors.append((a, url))
@@ -769,38 +804,53 @@ def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
     best: tuple[float, str] | None = None
     primary = c.primary
     title_link = text_of(primary) if not primary.xpath(".//p|.//div") else ""
+    # Each block asks about the blocks inside it: every text is read once per card, and the
+    # blocks holding a date/category line are marked in one pass.
+    texts: dict[etree._Element, str] = {}
+
+    def text(el: etree._Element) -> str:
+        if el not in texts:
+            texts[el] = text_of(el)
+        return texts[el]
+
+    holds_meta: set[etree._Element] = set()
+    for d in c.root.iterdescendants():
+        if isinstance(d.tag, str) and _META_CLASS.search(classes_of(d)):
+            for a in d.iterancestors():
+                if a in holds_meta:
+                    break
+                holds_meta.add(a)
+                if a is c.root:
+                    break
     for el in c.root.iter():
         if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
             continue
         if el.xpath(".//time") or any(
-            text_of(h) == title for h in el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
+            text(h) == title for h in el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
         ):
             continue
         if _HIDDEN_OR_MORE.search(classes_of(el)):
             continue
-        if any(
-            isinstance(d.tag, str) and _META_CLASS.search(classes_of(d))
-            for d in el.iterdescendants()
-        ):
+        if el in holds_meta:
             continue  # holds the date/category line: the summary is a smaller block inside
-        if title_link and any(text_of(a) == title_link for a in el.iter("a")):
+        if title_link and any(text(a) == title_link for a in el.iter("a")):
             continue  # the block with the title link, not the summary
-        if title and any(
-            text_of(d) == title for d in el.iterdescendants() if isinstance(d.tag, str)
+        if title and any(text(d) == title for d in el.iterdescendants() if isinstance(d.tag, str)):
+            continue
+        text_ = _prose_text(el)
+        if not text_ or text_ in skip or (title and text_ == title) or _READ_MORE.match(text_):
+            continue
+        if contains_date(text_) and (
+            len(text_) < 40 or sum(text_.count(ch) for ch in "|·•:：") >= 2
         ):
-            continue
-        text = _prose_text(el)
-        if not text or text in skip or (title and text == title) or _READ_MORE.match(text):
-            continue
-        if contains_date(text) and (len(text) < 40 or sum(text.count(ch) for ch in "|·•:：") >= 2):
             continue  # a meta line: "分類: 活動 2026-1-7 14:35 | 發佈者: …"
-        if title and title in text and len(text) < len(title) + 20:
+        if title and title in text_ and len(text_) < len(title) + 20:
             continue
-        score = len(text) * (1.5 if _EXCERPT_CLASS.search(classes_of(el)) else 1.0)
+        score = len(text_) * (1.5 if _EXCERPT_CLASS.search(classes_of(el)) else 1.0)
         if el.tag == "p":
             score *= 1.2
         if best is None or score > best[0]:
-            best = (score, text)
+            best = (score, text_)
     if best is None or len(best[1]) < 15:
         return None
     return best[1]
@@ -1214,6 +1264,7 @@ def detect_cards(
 ) -> ListingPage:
     """The cards of a listing page, in page order, and its next page (``seen``: the card
     URLs of the listing's earlier pages, when this is a later page)."""
+    forget_page()
     base = _base_url(tree, url)
     body = tree.find(".//body")
     root = body if body is not None else tree

@@ -284,6 +284,16 @@ _NAVIGATION = re.compile(
 _LEADING_SEPARATOR = re.compile(r"^[\s:|/–—·-]+")
 
 
+# Text kept for screen readers only ("capital", "Author:"), never shown on the page.
+_SCREEN_READER = re.compile(
+    r"(?:^|\s)(?:[a-z]+-)?(?:sr-only|visually-?hidden|screen-reader-text|screenreader-only"
+    r"|a11y-hidden|assistive-text)(?:$|\s)",
+    re.I,
+)
+# A heading hidden from the reader: for screen readers, or hidden outright.
+_HIDDEN_CLASS = re.compile(
+    rf"{_SCREEN_READER.pattern}|(?:^|\s)(?:hidden|h-offscreen)(?:$|\s)", re.I
+)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 
 
@@ -598,16 +608,6 @@ _CAPITALISED = re.compile(
 )
 
 
-# Text kept for screen readers only ("capital", "Author:"), never shown on the page.
-_SCREEN_READER = re.compile(
-    r"(?:^|\s)(?:[a-z]+-)?(?:sr-only|visually-?hidden|screen-reader-text|screenreader-only"
-    r"|a11y-hidden|assistive-text)(?:$|\s)",
-    re.I,
-)
-# A heading hidden from the reader: for screen readers, or hidden outright.
-_HIDDEN_CLASS = re.compile(
-    rf"{_SCREEN_READER.pattern}|(?:^|\s)(?:hidden|h-offscreen)(?:$|\s)", re.I
-)
 _HAS_SCREEN_READER = etree.XPath(
     ".//*[contains(@class, 'sr-only') or contains(@class, 'isually') or contains(@class,"
     " 'screen-reader') or contains(@class, 'screenreader') or contains(@class, 'a11y')"

@@ -3,11 +3,14 @@ the same post fill each other's gaps, and which sitemaps a robots.txt gives."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from scrapy.http import HtmlResponse, Request, TextResponse
 
-from crawler.discovery import robots_sitemaps, robots_url
+from crawler.discovery import FeedGaps, robots_sitemaps, robots_url
+from pipelines.model import FetchedPage
 from pipelines.pages.feeds import feed_of_listing, guessed_feeds, merge_cards
 from pipelines.pages.listing import Card
 
@@ -110,3 +113,50 @@ NAMES = ("atom.xml", "feed/")
 )
 def test_guessed_feeds(listing: str, places: list[str]) -> None:
     assert guessed_feeds(listing, NAMES) == [SITE + p for p in places]
+
+
+class _Stats:
+    def inc_value(self, *_: object) -> None:
+        pass
+
+
+class _Spider:
+    """What FeedGaps asks of its spider."""
+
+    max_pages = 10
+    crawler = type("Crawler", (), {"stats": _Stats()})()
+    logger = logging.getLogger("test")
+
+    def parse_gap_feed(self, response: object) -> None: ...
+
+    def on_gap_feed_error(self, failure: object) -> None: ...
+
+
+def _listing(url: str, start_url: str) -> HtmlResponse:
+    request = Request(url, meta={"start_url": start_url, "listing_page": 1})
+    return HtmlResponse(url, body=b"<html></html>", request=request)
+
+
+def test_a_guessed_feed_found_fills_every_start_url_of_its_folder() -> None:
+    """Two start URLs of one listing folder share one guessed feed: found, it is the feed of
+    both, whichever asked first."""
+    gaps = FeedGaps(_Spider(), True, ("atom.xml", "feed.xml"))  # type: ignore[arg-type]
+    first, second = f"{SITE}/", f"{SITE}/index.html"
+    undated = [Card(3, f"{SITE}/a/", title="A", excerpt=None, published=None)]
+    feed, request = gaps.guess(_listing(first, first), undated)
+    assert feed is not None and request is not None and request.url == f"{SITE}/atom.xml"
+    shared, again = gaps.guess(_listing(second, second), undated)
+    assert shared is feed and again is None  # asked for once
+    atom = (
+        b"<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+        b"<title>t</title><entry><title>A</title><link href='http://blog.example/a/'/>"
+        b"<id>a</id><updated>2026-01-08T00:00:00Z</updated></entry></feed>"
+    )
+    page = FetchedPage(request.url, atom, "application/atom+xml", 200, DAY)
+    response = TextResponse(request.url, body=atom, request=request)
+    list(gaps.read_page(response, page))
+    assert feed.found and feed.fills == {first, second}
+    # A start URL of that folder that comes after the feed was found is filled too.
+    third = f"{SITE}/index.htm"
+    later, none = gaps.guess(_listing(third, third), undated)
+    assert later is feed and none is None and third in feed.fills

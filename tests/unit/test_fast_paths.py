@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from langdetect import detect_langs
+from lxml import etree
 
-from pipelines.pages import trim
+from pipelines.pages import furniture, listing, trim
 from pipelines.pages.formulas import _RENDERER, has_renderer
+from pipelines.pages.html import decode_html, parse_html
 from pipelines.text.fingerprints import simhash
 from pipelines.text.language import MAX_CHARS, _probabilities, _prose_head, prose_only
 
@@ -135,3 +138,46 @@ def test_language_trials_are_langdetects(text: str) -> None:
 )
 def test_prose_head_is_the_whole_texts_head(text: str) -> None:
     assert _prose_head(text) == prose_only(text)[:MAX_CHARS]
+
+
+# --- card detection's per-page answers ---------------------------------------------------------
+
+LISTINGS = sorted((Path(__file__).parent.parent / "fixtures" / "listings").glob("*/page.html"))
+TRICKY = (
+    "<html><body><div id='a'> one <!-- c --> two <script>var x = 'no';</script> three"
+    "<style>p {}</style><p>four <b> five </b> six</p><?pi x?>seven</div>"
+    "<nav class='menu'><ul><li><a href='/s/'>Section</a></li></ul></nav>"
+    "<div hidden><a href='/h/'>hidden</a></div><div class='sidebar'><nav>"
+    "<a href='/w/'>widget</a></nav></div><main><a href='/p/1'>Post</a></main></body></html>"
+)
+
+
+def _trees() -> list[Any]:
+    return [parse_html(TRICKY)] + [parse_html(decode_html(p.read_bytes())[0]) for p in LISTINGS]
+
+
+def test_one_pass_counts_are_each_elements_own_count() -> None:
+    for tree in _trees():
+        body = tree.find(".//body")
+        counts = furniture._count_all(body)
+        for el in body.iter():
+            if isinstance(el.tag, str):
+                assert counts[el] == furniture._chars(el), etree.tostring(el)[:80]
+
+
+def test_answers_kept_for_a_page_are_the_answers_asked_afresh() -> None:
+    """Menu, hidden and chrome answers, remembered per node while a page's links are read in
+    order, are what each link gets when nothing is remembered."""
+    for tree in _trees():
+        anchors = list(tree.iter("a"))
+        menu: dict[Any, bool] = {}
+        hidden: dict[Any, bool] = {}
+        kept = [
+            (listing._in_menu(a, menu), listing._hidden(a, hidden), furniture.chrome_level(a))
+            for a in anchors
+        ]
+        fresh = []
+        for a in anchors:
+            furniture.forget_page()
+            fresh.append((listing._in_menu(a), listing._hidden(a), furniture.chrome_level(a)))
+        assert kept == fresh
