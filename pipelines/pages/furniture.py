@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from pipelines.pages.html import classes_of
+from pipelines.pages.html import classes_of, nearest_answer
 
 CHROME_TAGS = {"nav", "aside", "footer", "header"}
 _CHROME_CLASS = re.compile(
@@ -130,22 +130,8 @@ def wraps_the_page(node: etree._Element) -> bool:
 
 def chrome_level(el: etree._Element) -> int:
     """How deep in site chrome ``el`` is: 0 in the content, 1 inside chrome."""
-    counts = _shown_counts(el)
-    levels = _levels if counts is not None else {}
-    chain = []
-    level = 0
-    for node in [el, *el.iterancestors()]:
-        if node in levels:
-            level = levels[node]
-            break
-        verdict = _own_level(node)
-        if verdict is not None:
-            level = levels[node] = verdict
-            break
-        chain.append(node)
-    for node in chain:
-        levels[node] = level
-    return level
+    levels = _levels if _shown_counts(el) is not None else {}
+    return nearest_answer(el, _own_level, levels, 0)
 
 
 # Each node's answer for the page the counts are of (every card of a page asks its way up

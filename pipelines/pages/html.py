@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import lxml.html
 from charset_normalizer import from_bytes
@@ -178,6 +180,35 @@ def _separate_blocks(tree: etree._Element) -> None:
     for el in tree.iter(*_BREAKING):
         if el.getparent() is not None and not (el.tail or "").startswith("\n"):
             el.tail = "\n" + (el.tail or "")
+
+
+_T = TypeVar("_T")
+
+
+def nearest_answer(
+    node: etree._Element | None,
+    own: Callable[[etree._Element], _T | None],
+    memo: dict[etree._Element, _T],
+    default: _T,
+) -> _T:
+    """What the nearest of ``node`` and its ancestors to decide says (``own``: an answer, or
+    None to ask the parent); ``default`` when none does. ``memo`` keeps each node's answer:
+    the elements a page's readers ask about share their ancestors, and each is walked once."""
+    undecided = []
+    answer = default
+    while node is not None:
+        if node in memo:
+            answer = memo[node]
+            break
+        verdict = own(node)
+        if verdict is not None:
+            answer = memo[node] = verdict
+            break
+        undecided.append(node)
+        node = node.getparent()
+    for n in undecided:
+        memo[n] = answer
+    return answer
 
 
 def text_of(el: etree._Element | None) -> str:

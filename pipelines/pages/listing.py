@@ -19,7 +19,6 @@ import copy
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from itertools import islice
@@ -31,7 +30,7 @@ from lxml import etree
 
 from pipelines.model import FetchedPage
 from pipelines.pages.furniture import CHROME_TAGS, chrome_level, forget_page, wraps_the_page
-from pipelines.pages.html import classes_of, parse_page, text_of
+from pipelines.pages.html import classes_of, nearest_answer, parse_page, text_of
 from pipelines.pages.sites import GENERIC, SiteConfig, select
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_excerpt, clean_title
 from pipelines.text.dates import contains_date, isoformat, parse_date
@@ -275,31 +274,6 @@ class SiteScope:
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
-def _inherited(
-    node: etree._Element | None,
-    own: Callable[[etree._Element], bool | None],
-    memo: dict[etree._Element, bool],
-) -> bool:
-    """What the nearest of ``node`` and its ancestors to decide says (``own``: True, False,
-    or None to ask the parent); False when none does. ``memo`` keeps each node's answer for
-    the page: a page's thousands of links share their ancestors."""
-    undecided = []
-    result = False
-    while node is not None:
-        if node in memo:
-            result = memo[node]
-            break
-        verdict = own(node)
-        if verdict is not None:
-            result = memo[node] = verdict
-            break
-        undecided.append(node)
-        node = node.getparent()
-    for n in undecided:
-        memo[n] = result
-    return result
-
-
 def _hides(node: etree._Element) -> bool | None:
     if node.tag in ("noscript", "template") or node.get("hidden") is not None:
         return True
@@ -314,7 +288,7 @@ def _hidden(a: etree._Element, memo: dict[etree._Element, bool] | None = None) -
         return True
     if _HIDDEN_STYLE.search(a.get("style") or ""):
         return True  # a link's own aria-hidden hides only its icon from screen readers
-    return _inherited(a.getparent(), _hides, {} if memo is None else memo)
+    return nearest_answer(a.getparent(), _hides, {} if memo is None else memo, False)
 
 
 _MENU_WORD = re.compile(
@@ -341,7 +315,7 @@ def _menu_verdict(node: etree._Element) -> bool | None:
 
 def _in_menu(a: etree._Element, memo: dict[etree._Element, bool] | None = None) -> bool:
     """Inside the site's navigation menu (not a sidebar widget that happens to use <nav>)."""
-    return _inherited(a.getparent(), _menu_verdict, {} if memo is None else memo)
+    return nearest_answer(a.getparent(), _menu_verdict, {} if memo is None else memo, False)
 
 
 _TAXONOMY_LINK = re.compile(

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from pipelines.pages import structured
-from pipelines.pages.html import classes_of, text_of
+from pipelines.pages.html import classes_of, nearest_answer, text_of
 from pipelines.text.clean import normalize_line
 from pipelines.text.dates import contains_date, parse_date
 from pipelines.text.names import likely_person
@@ -115,23 +115,9 @@ def _chain(el: etree._Element, kind: str, strict: bool) -> bool:
         by_kind = {}
         _verdicts = (root, by_kind)
     known = by_kind.setdefault((kind, strict), {})
-    pending: list[etree._Element] = []
-    node: etree._Element | None = el
-    answer = False
-    while node is not None:
-        if node in known:
-            answer = known[node]
-            break
-        own = _own_verdict(node, strict) if kind == "verdict" else (_post_meta(node) or None)
-        if own is not None:
-            answer = own
-            known[node] = own
-            break
-        pending.append(node)
-        node = node.getparent()
-    for n in pending:
-        known[n] = answer
-    return answer
+    if kind == "verdict":
+        return nearest_answer(el, lambda node: _own_verdict(node, strict), known, False)
+    return nearest_answer(el, lambda node: _post_meta(node) or None, known, False)
 
 
 def in_furniture(el: etree._Element, strict: bool = False) -> bool:
