@@ -53,10 +53,11 @@ def _chars(el: etree._Element) -> int:
 def _holds_the_page(node: etree._Element) -> bool:
     """``node`` is the post list of a theme that uses no <main>, not a sidebar's few
     titles: it holds much of the page's text, or a good part of it in excerpts."""
-    counts = _shown_counts(node)
-    if counts is None:
+    shown = _shown_counts(node)
+    if shown is None:
         return False
-    chars, page = _count(counts, node), counts[_BODY]
+    counts, page = shown
+    chars = _count(counts, node)
     if chars >= _CONTENT_SHARE * page:
         return True
     links = sum(_count(counts, a) for a in node.iter("a"))
@@ -79,7 +80,6 @@ _WRAPPER_SHARE = 0.6
 # page is first asked about (each menu or widget asks about its own subtree, and they nest):
 # a new body forgets the last page's.
 _page: dict[etree._Element, dict[Any, int]] = {}
-_BODY = "body"
 
 
 def _count_all(body: etree._Element) -> dict[Any, int]:
@@ -93,12 +93,11 @@ def _count_all(body: etree._Element) -> dict[Any, int]:
         for child in el:
             n += counts[child] + (len(child.tail.strip()) if child.tail else 0)
         counts[el] = n
-    counts[_BODY] = counts[body]
     return counts
 
 
-def _shown_counts(node: etree._Element) -> dict[Any, int] | None:
-    """The counts of the page ``node`` is on; None outside a body."""
+def _shown_counts(node: etree._Element) -> tuple[dict[Any, int], int] | None:
+    """The counts of the page ``node`` is on, and the page's own; None outside a body."""
     body = next((a for a in node.iterancestors() if a.tag == "body"), None)
     if body is None:
         return None
@@ -106,7 +105,8 @@ def _shown_counts(node: etree._Element) -> dict[Any, int] | None:
         _page.clear()
         _levels.clear()
         _page[body] = _count_all(body)
-    return _page[body]
+    counts = _page[body]
+    return counts, counts[body]
 
 
 def forget_page() -> None:
@@ -124,8 +124,8 @@ def _count(counts: dict[Any, int], el: etree._Element) -> int:
 
 def wraps_the_page(node: etree._Element) -> bool:
     """``node`` holds most of the page's text: a layout wrapper, whatever its name says."""
-    counts = _shown_counts(node)
-    return counts is not None and _count(counts, node) >= _WRAPPER_SHARE * counts[_BODY]
+    shown = _shown_counts(node)
+    return shown is not None and _count(shown[0], node) >= _WRAPPER_SHARE * shown[1]
 
 
 def chrome_level(el: etree._Element) -> int:

@@ -286,8 +286,9 @@ def _hidden(a: etree._Element, memo: dict[etree._Element, bool] | None = None) -
     """Inside markup no reader sees: hidden elements, <noscript>, <template>."""
     if a.tag in ("noscript", "template") or a.get("hidden") is not None:
         return True
+    # A link's own aria-hidden hides only its icon from screen readers: its ancestors' hide it.
     if _HIDDEN_STYLE.search(a.get("style") or ""):
-        return True  # a link's own aria-hidden hides only its icon from screen readers
+        return True
     return nearest_answer(a.getparent(), _hides, {} if memo is None else memo, False)
 
 
@@ -782,7 +783,7 @@ def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
     # blocks holding a date/category line are marked in one pass.
     texts: dict[etree._Element, str] = {}
 
-    def text(el: etree._Element) -> str:
+    def read(el: etree._Element) -> str:
         if el not in texts:
             texts[el] = text_of(el)
         return texts[el]
@@ -800,31 +801,29 @@ def _excerpt(c: _Candidate, title: str | None, skip: set[str]) -> str | None:
         if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
             continue
         if el.xpath(".//time") or any(
-            text(h) == title for h in el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
+            read(h) == title for h in el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
         ):
             continue
         if _HIDDEN_OR_MORE.search(classes_of(el)):
             continue
         if el in holds_meta:
             continue  # holds the date/category line: the summary is a smaller block inside
-        if title_link and any(text(a) == title_link for a in el.iter("a")):
+        if title_link and any(read(a) == title_link for a in el.iter("a")):
             continue  # the block with the title link, not the summary
-        if title and any(text(d) == title for d in el.iterdescendants() if isinstance(d.tag, str)):
+        if title and any(read(d) == title for d in el.iterdescendants() if isinstance(d.tag, str)):
             continue
-        text_ = _prose_text(el)
-        if not text_ or text_ in skip or (title and text_ == title) or _READ_MORE.match(text_):
+        text = _prose_text(el)
+        if not text or text in skip or (title and text == title) or _READ_MORE.match(text):
             continue
-        if contains_date(text_) and (
-            len(text_) < 40 or sum(text_.count(ch) for ch in "|·•:：") >= 2
-        ):
+        if contains_date(text) and (len(text) < 40 or sum(text.count(ch) for ch in "|·•:：") >= 2):
             continue  # a meta line: "分類: 活動 2026-1-7 14:35 | 發佈者: …"
-        if title and title in text_ and len(text_) < len(title) + 20:
+        if title and title in text and len(text) < len(title) + 20:
             continue
-        score = len(text_) * (1.5 if _EXCERPT_CLASS.search(classes_of(el)) else 1.0)
+        score = len(text) * (1.5 if _EXCERPT_CLASS.search(classes_of(el)) else 1.0)
         if el.tag == "p":
             score *= 1.2
         if best is None or score > best[0]:
-            best = (score, text_)
+            best = (score, text)
     if best is None or len(best[1]) < 15:
         return None
     return best[1]
