@@ -80,6 +80,9 @@ _WRAPPER_SHARE = 0.6
 # page is first asked about (each menu or widget asks about its own subtree, and they nest):
 # a new body forgets the last page's.
 _page: dict[etree._Element, dict[Any, int]] = {}
+# Each node's chrome level on that page (every card of a page asks its way up the same
+# ancestors).
+_levels: dict[etree._Element, int] = {}
 
 
 def _count_all(body: etree._Element) -> dict[Any, int]:
@@ -102,8 +105,7 @@ def _shown_counts(node: etree._Element) -> tuple[dict[Any, int], int] | None:
     if body is None:
         return None
     if body not in _page:
-        _page.clear()
-        _levels.clear()
+        forget_page()
         _page[body] = _count_all(body)
     counts = _page[body]
     return counts, counts[body]
@@ -132,11 +134,6 @@ def chrome_level(el: etree._Element) -> int:
     """How deep in site chrome ``el`` is: 0 in the content, 1 inside chrome."""
     levels = _levels if _shown_counts(el) is not None else {}
     return nearest_answer(el, _own_level, levels, 0)
-
-
-# Each node's answer for the page the counts are of (every card of a page asks its way up
-# the same ancestors).
-_levels: dict[etree._Element, int] = {}
 
 
 def _own_level(node: etree._Element) -> int | None:
