@@ -18,6 +18,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from crawler.digests import DigestSet
 from crawler.request_kind import KIND_META, RequestKind
 from pipelines.model import FetchedPage
 from pipelines.pages.feeds import (
@@ -127,7 +128,7 @@ class FeedGaps:
         self.guesses = guesses  # file names tried for a feed no listing page declares
         self.feeds: dict[str, GapFeed] = {}  # feed URL -> GapFeed
         self.start_feeds: dict[str, str | None] = {}  # start URL -> its feed's URL, or None
-        self.listed: set[str] = set()  # article URLs asked for from a card or a feed entry
+        self.listed = DigestSet()  # article URLs asked for from a card or a feed entry
 
     def of(self, start_url: str) -> GapFeed | None:
         url = self.start_feeds.get(start_url)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
+from crawler.memory import then_release
 from pipelines.text.language import load_profiles
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class WorkPool:
         self.start()
         if self._pool is None:
             raise RuntimeError("the worker pool is closed")
-        future = self._pool.schedule(fn, args=args, timeout=self.timeout)
+        future = self._pool.schedule(then_release, args=(fn, *args), timeout=self.timeout)
         return await asyncio.wrap_future(future)
 
     def failure(self, exc: BaseException, what: str) -> str:

@@ -165,6 +165,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlRecord": 100,
     "crawler.extensions.Progress": 110,
+    "crawler.extensions.ReleaseMemory": 120,
 }
 ADDONS = {"crawler.addons.DistributedCrawl": 0}
 
@@ -184,6 +185,9 @@ LISTINGS_DRAIN_SECONDS = 30.0
 # Seconds between two progress lines (listing pages, articles, errors, pages/s, per site);
 # 0 turns them off.
 LISTINGS_PROGRESS_SECONDS = 10.0
+# Seconds between two hand-backs of the crawl process's freed memory to the system (glibc's
+# malloc_trim; a few milliseconds each); 0 turns them off.
+LISTINGS_RELEASE_MEMORY_SECONDS = 5.0
 LOG_LEVEL = "INFO"
 # Scrapy's stats dump at the end goes to DEBUG (with -L DEBUG); the per-site summary is ours.
 STATS_DUMP = False

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from crawler.digests import DigestSet
 from pipelines.text.urls import is_private_host
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class CrawlScope:
     private_hosts: frozenset[str]
     max_per_host: int
     per_host: Counter[str] = field(default_factory=Counter)
-    seen: set[bytes] = field(default_factory=set)
+    seen: DigestSet = field(default_factory=DigestSet)  # fingerprints of scheduled requests
     limit_logged: set[str] = field(default_factory=set)
 
     @classmethod

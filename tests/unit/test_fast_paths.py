@@ -9,14 +9,20 @@ from typing import Any
 
 import numpy as np
 import pytest
-from langdetect import detect_langs
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from lxml import etree
 
 from pipelines.pages import furniture, listing, trim
 from pipelines.pages.formulas import _RENDERER, has_renderer
 from pipelines.pages.html import decode_html, parse_html
 from pipelines.text.fingerprints import simhash
-from pipelines.text.language import MAX_CHARS, _probabilities, _prose_head, prose_only
+from pipelines.text.language import (
+    MAX_CHARS,
+    _probabilities,
+    _prose_head,
+    prose_only,
+    read_profiles,
+)
 
 # re.I matches "ı", "İ" to "i" and "ſ" to "s"; "K" (Kelvin) to "k".
 ODD = [
@@ -115,15 +121,37 @@ PROSE = [
 ]
 
 
+@pytest.fixture(scope="module")
+def langdetects_own() -> DetectorFactory:
+    """langdetect's factory as it loads its profiles itself (dense lists)."""
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
+def test_sparse_profiles_are_langdetects(langdetects_own: DetectorFactory) -> None:
+    ours = read_profiles()
+    assert ours.langlist == langdetects_own.langlist
+    own = langdetects_own.word_lang_prob_map
+    assert set(ours.word_lang_prob_map) == set(own)
+    differ = [w for w, row in own.items() if ours.word_lang_prob_map[w] != row]
+    assert differ == []
+
+
 @pytest.mark.parametrize("text", PROSE)
-def test_language_trials_are_langdetects(text: str) -> None:
+def test_language_trials_are_langdetects(text: str, langdetects_own: DetectorFactory) -> None:
     def answer(fn: Any) -> Any:
         try:
             return [(x.lang, x.prob) for x in fn(text)]
         except Exception as exc:  # the same failure is the same answer
             return type(exc).__name__
 
-    assert answer(_probabilities) == answer(detect_langs)
+    def langdetect(text: str) -> Any:
+        detector = langdetects_own.create()
+        detector.append(text)
+        return detector.get_probabilities()
+
+    assert answer(_probabilities) == answer(langdetect)
 
 
 @pytest.mark.parametrize(
