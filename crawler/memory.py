@@ -13,26 +13,56 @@ import ctypes
 from collections.abc import Callable
 from typing import Any
 
+# A worker hands its heap back once it holds this much free, not after every page: pages
+# given back are faulted in again by the next page, at about 1.8 ms of system time a real
+# page when done every time, 0.9 ms with this threshold, for most of the memory (BENCHMARKS.md,
+# benchmarks/release_memory.py).
+WORKER_FREE_BYTES = 32 * 2**20
 
-def _malloc_trim() -> Callable[[int], int] | None:
+
+# glibc's struct mallinfo2, every field a size_t; fordblks is the free bytes.
+_MALLINFO2_FIELDS = "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2_FIELDS.split(" ")]
+
+
+def _libc_function(name: str, restype: Any = ctypes.c_int) -> Any:
     try:
-        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
-    except (AttributeError, OSError, TypeError):  # not glibc
+        fn = getattr(ctypes.CDLL(None), name)
+    except (AttributeError, OSError, TypeError):  # not glibc, or too old a glibc
         return None
+    fn.restype = restype
+    return fn
 
 
-_MALLOC_TRIM = _malloc_trim()
+_MALLOC_TRIM = _libc_function("malloc_trim")
+_MALLINFO2 = _libc_function("mallinfo2", _MallInfo2)
 
 
-def release_memory() -> None:
-    """Hand the C heap's free pages back to the system (about 0.4 ms after a large page)."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
+def free_heap_bytes() -> int | None:
+    """Bytes the C heap holds free (glibc 2.33 and later), or None when it cannot tell."""
+    return _MALLINFO2().fordblks if _MALLINFO2 is not None else None
+
+
+def release_memory(above: int = 0) -> bool:
+    """Hand the C heap's free pages back to the system when it holds more than ``above``
+    bytes free (always, when it cannot tell); whether it did."""
+    if _MALLOC_TRIM is None:
+        return False
+    if above:
+        free = free_heap_bytes()
+        if free is not None and free <= above:
+            return False
+    _MALLOC_TRIM(0)
+    return True
 
 
 def then_release(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)``, then ``release_memory()``: what a pool worker runs for each page."""
+    """``fn(*args)``, then the heap handed back if it holds ``WORKER_FREE_BYTES`` free: what
+    a pool worker runs for each page."""
     try:
         return fn(*args)
     finally:
-        release_memory()
+        release_memory(WORKER_FREE_BYTES)

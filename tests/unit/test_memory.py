@@ -18,12 +18,31 @@ def trims(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def test_a_page_function_gives_its_value_and_then_memory_is_released(trims: list[int]) -> None:
+def free_heap(monkeypatch: pytest.MonkeyPatch, size: int | None) -> None:
+    monkeypatch.setattr(memory, "free_heap_bytes", lambda: size)
+
+
+def test_a_page_function_gives_its_value_and_then_a_large_free_heap_is_released(
+    trims: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    free_heap(monkeypatch, memory.WORKER_FREE_BYTES + 1)
     assert then_release(divmod, 7, 2) == (3, 1)
     assert trims == [0]
 
 
-def test_memory_is_released_after_a_page_function_that_fails(trims: list[int]) -> None:
+def test_a_small_free_heap_is_kept_for_the_next_page(
+    trims: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    free_heap(monkeypatch, memory.WORKER_FREE_BYTES)
+    assert then_release(divmod, 7, 2) == (3, 1)
+    assert trims == []
+    assert release_memory() is True and trims == [0]  # the timer's call: always
+
+
+def test_memory_is_released_after_a_page_function_that_fails(
+    trims: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    free_heap(monkeypatch, None)  # cannot tell: released
     with pytest.raises(ZeroDivisionError):
         then_release(divmod, 1, 0)
     assert trims == [0]
@@ -31,7 +50,12 @@ def test_memory_is_released_after_a_page_function_that_fails(trims: list[int]) -
 
 def test_without_glibc_nothing_is_called(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memory, "_MALLOC_TRIM", None)
-    release_memory()  # no error, nothing to call
+    assert release_memory() is False
+
+
+def test_the_heap_says_what_it_holds_free() -> None:
+    free = memory.free_heap_bytes()
+    assert free is None or free >= 0
 
 
 def test_the_timer_is_read_from_settings_and_zero_turns_it_off() -> None:
