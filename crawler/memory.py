@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 # A worker hands its heap back once it holds this much free, not after every page: pages
-# given back are faulted in again by the next page, at about 1.8 ms of system time a real
-# page when done every time, 0.9 ms with this threshold, for most of the memory (BENCHMARKS.md,
-# benchmarks/release_memory.py).
+# given back are faulted in again by the next page: about 1.8 ms more system time a real page
+# when done every time, 0.9 ms more with this threshold, for most of the memory
+# (benchmarks/release_memory.py, BENCHMARKS.md).
 WORKER_FREE_BYTES = 32 * 2**20
 
 
