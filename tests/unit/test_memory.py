@@ -1,4 +1,5 @@
-"""Freed memory handed back: after every page in a worker, on a timer in the crawl process."""
+"""Freed memory handed back: after a page in a worker once 32 MB are free, on a timer in the
+crawl process."""
 
 from __future__ import annotations
 
