@@ -7,7 +7,7 @@ import gzip
 import http.server
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,11 @@ def fixture_dirs(kind: str) -> list[Path]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     log: list[str]
     redirects: dict[str, str]
+    before: Callable[[], None] | None
 
     def do_GET(self) -> None:
+        if self.before is not None:
+            self.before()
         target = self.redirects.get(self.path)
         if target is not None:
             self.log.append(self.path)
@@ -61,9 +64,19 @@ def serve() -> Iterator[Any]:
     """Start a static HTTP server on 127.0.0.1 for a folder; returns (base URL, request log)."""
     servers: list[http.server.ThreadingHTTPServer] = []
 
-    def start(folder: Path, redirects: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    def start(
+        folder: Path,
+        redirects: dict[str, str] | None = None,
+        before: Callable[[], None] | None = None,
+    ) -> tuple[str, list[str]]:
+        """``before`` runs ahead of every answer (in the server's thread): a gate or a delay."""
         log: list[str] = []
-        attrs = {"log": log, "redirects": redirects or {}}
+        # A plain function as a class attribute would become a method.
+        attrs = {
+            "log": log,
+            "redirects": redirects or {},
+            "before": before and staticmethod(before),
+        }
         handler = functools.partial(type("Handler", (_QuietHandler,), attrs), directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -151,12 +151,31 @@ def test_the_switch_is_redis_url() -> None:
 # -- workers crawling together -----------------------------------------------------------
 
 
+def joined(redis_url: str, workers: int, delay: float = 0.03) -> Any:
+    """A server gate: hold every answer until ``workers`` workers are registered."""
+    opened = threading.Event()
+
+    def wait() -> None:
+        if not opened.is_set():
+            client = redis.Redis.from_url(redis_url)
+            deadline = time.monotonic() + 60
+            while client.scard("listings:workers") < workers and time.monotonic() < deadline:
+                time.sleep(0.05)
+            client.close()
+            opened.set()
+        time.sleep(delay)
+
+    return wait
+
+
 @pytest.mark.parametrize("workers", [2, 3])
 def test_workers_share_one_crawl(serve: Any, tmp_path: Path, redis_url: str, workers: int) -> None:
     n = 60
     site, data = tmp_path / "site", tmp_path / "data"
     build_site(site, posts(n), per_page=6)
-    base, log = serve(site)
+    # Workers start seconds apart on a busy machine, and one alone can crawl 60 pages in
+    # that time: the site answers nobody until every worker has joined, then a little slowly.
+    base, log = serve(site, before=joined(redis_url, workers))
     # The same command in every process: the start URL is seeded once, all take a share.
     procs = [
         worker(data, redis_url, "-a", f"start_urls={base}", log=tmp_path / f"w{i}.log")
