@@ -129,9 +129,10 @@ def _superseded(files: list[Path]) -> dict[str, set[int]]:
     best: dict[str, tuple[tuple[int, float], str, int]] = {}
     drop: dict[str, set[int]] = {}
     for f in files:
-        names = pq.ParquetFile(f).schema_arrow.names
-        cols = [c for c in ("url", "version", "first_seen") if c in names]
-        table = pq.read_table(f, columns=cols)
+        with pq.ParquetFile(f) as parquet:
+            names = parquet.schema_arrow.names
+            cols = [c for c in ("url", "version", "first_seen") if c in names]
+            table = parquet.read(columns=cols)
         urls = table.column("url").to_pylist()
         versions = table.column("version").to_pylist() if "version" in cols else [None] * len(urls)
         seen = (

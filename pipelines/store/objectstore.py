@@ -123,7 +123,12 @@ class ObjectStoreDataset(Dataset):
         )
 
     def read(self, table: str, name: str, columns: list[str]) -> pa.Table:
-        return pq.read_table(f"{self.base}/{table}/{name}", filesystem=self.fs, columns=columns)
+        # Not pq.read_table: see LocalDataset.read.
+        with (
+            self.fs.open_input_file(f"{self.base}/{table}/{name}") as source,
+            pq.ParquetFile(source) as f,
+        ):
+            return f.read(columns=columns)
 
     def spool_path(self, table: str, name: str) -> Path:
         self.spool_dir.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,13 @@ for i in range(5):
     w.write({"url": f"u{i}", "stage": "extract", "error": "x", "at": datetime.now(UTC), "status": i})
 w.commit()
 print("pandas imported while writing:", "pandas" in sys.modules)
+# What the crawl does after each commit: read the new file's columns back.
+from pathlib import Path
+from pipelines.store.local import LocalDataset
+local = LocalDataset(Path(sys.argv[1]))
+back = [local.read("errors", name, ["status"]) for name in local.files("errors")]
+print("read back:", sum(t.num_rows for t in back), "pyarrow.dataset or pandas imported:",
+      "pandas" in sys.modules or "pyarrow.dataset" in sys.modules)
 import pyarrow.dataset as ds
 frame = ds.dataset(sys.argv[1] + "/errors").to_table().to_pandas()
 print("rows read with pandas:", len(frame), list(frame["status"]))
@@ -74,6 +81,7 @@ def test_the_crawl_writer_does_not_import_pandas(tmp_path: Path) -> None:
     )
     assert done.stdout.splitlines() == [
         "pandas imported while writing: False",
+        "read back: 5 pyarrow.dataset or pandas imported: False",
         "rows read with pandas: 5 [0, 1, 2, 3, 4]",
     ]
 
