@@ -11,11 +11,8 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
-from twisted.internet import task
-
 from crawler.extensions.tally import Tally
+from crawler.extensions.timer import Every
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -28,34 +25,20 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-class Progress:
+class Progress(Every):
     """Extension logging a progress line every ``LISTINGS_PROGRESS_SECONDS``."""
 
-    def __init__(self, crawler: Crawler, interval: float) -> None:
-        self.crawler = crawler
-        self.interval = interval
-        self.tally = Tally.of(crawler)
-        self._loop: task.LoopingCall | None = None
-        self._last = (time.monotonic(), 0)
+    SETTING = "LISTINGS_PROGRESS_SECONDS"
+    OFF = "progress lines are off"
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Progress:
-        interval = crawler.settings.getfloat("LISTINGS_PROGRESS_SECONDS")
-        if interval <= 0:
-            raise NotConfigured("progress lines are off")
-        ext = cls(crawler, interval)
-        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        return ext
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        super().__init__(crawler, interval)
+        self.tally = Tally.of(crawler)
+        self._last = (time.monotonic(), 0)
 
     def spider_opened(self, spider: Any) -> None:
         self._last = (time.monotonic(), 0)
-        self._loop = task.LoopingCall(self.report)
-        self._loop.start(self.interval, now=False)
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
+        super().spider_opened(spider)
 
     def line(self) -> str:
         """The progress line, as logged."""
@@ -81,5 +64,5 @@ class Progress:
             )
         return text
 
-    def report(self) -> None:
+    def tick(self) -> None:
         logger.info(self.line())

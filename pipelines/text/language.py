@@ -67,8 +67,9 @@ class SparseProfiles(dict[str, int]):
 
     def fill(self, rows: array[int], columns: array[int], probs: array[float]) -> None:
         """Hold the entries (row, language, probability), in any order."""
-        order = np.argsort(np.frombuffer(rows, dtype=np.int32), kind="stable")
-        counts = np.bincount(np.frombuffer(rows, dtype=np.int32), minlength=len(self))
+        row_of = np.frombuffer(rows, dtype=np.int32)
+        order = np.argsort(row_of, kind="stable")
+        counts = np.bincount(row_of, minlength=len(self))
         self._starts = np.concatenate(([0], np.cumsum(counts)))
         self._columns = np.frombuffer(columns, dtype=np.int8)[order]
         self._probs = np.frombuffer(probs, dtype=np.float64)[order]

@@ -4,11 +4,8 @@ crawl process."""
 from __future__ import annotations
 
 import pytest
-from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from crawler import memory
-from crawler.extensions.memory import ReleaseMemory
 from crawler.memory import release_memory, then_release
 
 
@@ -57,14 +54,3 @@ def test_without_glibc_nothing_is_called(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_the_heap_says_what_it_holds_free() -> None:
     free = memory.free_heap_bytes()
     assert free is None or free >= 0
-
-
-def test_the_timer_is_read_from_settings_and_zero_turns_it_off() -> None:
-    ext = ReleaseMemory.from_crawler(
-        get_crawler(settings_dict={"LISTINGS_RELEASE_MEMORY_SECONDS": 2})
-    )
-    assert ext.interval == 2.0
-    with pytest.raises(NotConfigured):
-        ReleaseMemory.from_crawler(
-            get_crawler(settings_dict={"LISTINGS_RELEASE_MEMORY_SECONDS": 0})
-        )
