@@ -1,6 +1,6 @@
 """Extensions: the crawl's record and verdict (``record``), its progress lines
 (``progress``), the per-site counts both read (``tally``), and freed memory handed back to
-the system (``memory``)."""
+the system (``memory``); ``timer`` is the base of the extensions that run on a timer."""
 
 from crawler.extensions.memory import ReleaseMemory
 from crawler.extensions.progress import Progress
