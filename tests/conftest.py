@@ -39,7 +39,7 @@ def fixture_dirs(kind: str) -> list[Path]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     log: list[str]
     redirects: dict[str, str]
-    before: Callable[[], None] | None
+    before: Callable[[], None] | None = None
 
     def do_GET(self) -> None:
         if self.before is not None:
