@@ -73,7 +73,10 @@ def test_compaction_keeps_every_row_and_readers_see_one_generation(
     assert "articles: " in result.stdout
     # Never a missing or doubled row: a query sees all 40 or fails loudly (and is retried).
     assert counts and set(counts) == {40}, set(counts)
-    assert all("No such file" in str(exc) for exc in failures), failures[:3]
+    # The glob's race: names listed in the old generation, then opened (or checked, which
+    # DuckDB's "**" does first) in the new one.
+    loud = ("No such file", "No files found")
+    assert all(any(m in str(exc) for m in loud) for exc in failures), failures[:3]
     assert pinned_counts and set(pinned_counts) == {40}
     assert len(list((data / "articles").glob("*.parquet"))) == 1
     assert len(list((data / "_generations" / "articles").glob("g*"))) == 2
