@@ -16,9 +16,11 @@ import asyncio
 import importlib.util
 import ipaddress
 import logging
+import re
 import shutil
 import time
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -98,6 +100,7 @@ def looks_like_feed(url: str) -> bool:
 
 # This many paragraph tags in the HTML and the page is no script-built shell.
 _ARTICLE_PARAGRAPHS = 3
+_PARAGRAPH_TAG = re.compile(rb"<p[ >]")
 
 
 class ArticleRender:
@@ -119,7 +122,9 @@ class ArticleRender:
         # An article's paragraphs are in its HTML: the diagnosis below reads the whole page,
         # and every article page passes here, so the cheap test comes first.
         body = response.body
-        if body.count(b"<p>") + body.count(b"<p ") >= _ARTICLE_PARAGRAPHS:
+        # Counted up to the third only: the whole body need not be read.
+        opened = islice(_PARAGRAPH_TAG.finditer(body), _ARTICLE_PARAGRAPHS)
+        if sum(1 for _ in opened) >= _ARTICLE_PARAGRAPHS:
             return None
         if not no_cards_cause(body, response.status).startswith(APP_CAUSE):
             return None

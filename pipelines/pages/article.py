@@ -33,7 +33,7 @@ from pipelines.pages.marks import CODE_MARK, FORMULA_MARK, take_marks  # noqa: F
 from pipelines.pages.metadata import json_ld
 from pipelines.pages.scripted import script_held_story
 from pipelines.pages.sites import GENERIC, SiteConfig, select
-from pipelines.pages.trim import drop_furniture
+from pipelines.pages.trim import drop_comment_sections, drop_furniture
 from pipelines.text.clean import DEFAULT_BOILERPLATE, clean_text, clean_title
 from pipelines.text.language import detect_language
 from pipelines.text.urls import BadURL, canonical_url, same_site
@@ -216,6 +216,7 @@ def prepare_tree(tree: etree._Element, html: str | None = None) -> etree._Elemen
     where the source shows what it looks for.
     """
     src = html if html is not None else etree.tostring(tree, encoding=str)
+    drop_comment_sections(tree, src)
     replace_formulas(tree, src)
     drop_furniture(tree)
     _cut_tails(tree)

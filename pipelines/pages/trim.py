@@ -120,10 +120,6 @@ _LICENCE_LOW = _lowered(_LICENCE_TEXT)
 _REWARD_LOW = _lowered(_REWARD_TEXT)
 _NAV_LOW = _lowered(_NAV_TEXT)
 _META_LOW = _lowered(_META_TEXT)
-# One search rejects the many text nodes that are none of the four.
-_ANY_LOW = re.compile(
-    "|".join(f"(?:{rx.pattern})" for rx in (_LICENCE_LOW, _REWARD_LOW, _NAV_LOW, _META_LOW))
-)
 
 # "/descendant::body/descendant::x" selects what "//body//x" does, without first building the
 # set of every node of the page (libxml2 evaluates "//" as descendant-or-self::node()/child).
@@ -227,8 +223,7 @@ def _by_text(tree: etree._Element) -> list[etree._Element]:
     for node in _SHORT_TEXTS(tree):
         text = str(node)
         low = _fold(text)
-        if not _ANY_LOW.search(low):
-            continue
+        # Each search on its own: one alternation of all four rejects a text more slowly.
         licence = _LICENCE_LOW.search(low)
         reward = not licence and len(text) <= 60 and _REWARD_LOW.search(low)
         nav = not (licence or reward) and len(text) <= 60 and _NAV_LOW.search(low)
@@ -291,3 +286,38 @@ def drop_furniture(tree: etree._Element) -> None:
         if el.tail and not el.tail.strip():
             el.tail = None  # blank text after a removed block is layout, not prose
         replace_with_text(el)
+
+
+# Readers' comment sections, as trafilatura (comments off) names them: it cuts these from the
+# page before anything else, so cutting them first spares the steps above a walk through
+# every comment and leaves trafilatura the same tree. Only ever a part of what it cuts, so
+# nothing it keeps goes: a DiscussionForumPosting page (a thread, whose "comments" are its
+# posts and which trafilatura keeps) is left whole.
+_COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol)")
+_COMMENT_BOX_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
+_COMMENT_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
+_FORUM_MARK = "DiscussionForumPosting"
+# A page whose source holds none of these has no such section to look for.
+_COMMENT_MARKS = ("omment", "comol", "disqus_thread", "dsq-comments")
+
+
+def _comment_section(el: etree._Element) -> bool:
+    ident = _COMMENT_ID if el.tag in ("ol", "ul") else _COMMENT_BOX_ID
+    return bool(ident.search(el.get("id") or "") or _COMMENT_CLASS.search(el.get("class") or ""))
+
+
+def drop_comment_sections(tree: etree._Element, html: str) -> None:
+    """Remove readers' comment sections (keeping the text after each) unless ``html``, the
+    page's source, may be a forum thread."""
+    if _FORUM_MARK in html or not any(m in html for m in _COMMENT_MARKS):
+        return
+    found = [
+        el
+        for el in tree.iter("div", "section", "details", "ol", "ul")
+        if (el.get("id") or el.get("class")) and _comment_section(el)
+    ]
+    for el in outermost(found):
+        if el.tail:
+            replace_with_text(el)
+        else:
+            el.getparent().remove(el)

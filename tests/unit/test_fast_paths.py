@@ -209,3 +209,55 @@ def test_answers_kept_for_a_page_are_the_answers_asked_afresh() -> None:
             furniture.forget_page()
             fresh.append((listing._in_menu(a), listing._hidden(a), furniture.chrome_level(a)))
         assert kept == fresh
+
+
+# Readers' comments in the shapes themes give them, beside boxes that only look alike.
+COMMENTS_PAGE = (
+    "<html><head><title>Soup</title></head><body><main><article><h1>Winter soup</h1>"
+    + "".join(
+        f"<p>Paragraph {i} of the soup recipe: leeks, potatoes and a long slow simmer that"
+        " fills the kitchen with steam while the light fades outside the window.</p>"
+        for i in range(6)
+    )
+    + '<div class="commentary"><p>A note from the editor on the history of this soup, kept'
+    " as part of the article, since commentary is not a readers' comment.</p></div>"
+    + '<div id="comments"><h3>3 Comments</h3><ol class="commentlist"><li>Anna: lovely!</li>'
+    "<li>Ben: I added thyme and it was even better the next day.</li></ol></div>tail kept"
+    + '<section class="comments-area"><p>Carl: too salty for me.</p></section>'
+    + '<div class="post-comments"><span>Dora: made it twice.</span></div>'
+    + '<ul id="comment-list"><li>Eve: cheap and warm.</li></ul>'
+    + '<div id="disqus_thread"><p>Fay: via disqus.</p></div>'
+    + '<ol id="disqus_thread"><li>an ordered list named like the disqus box</li></ol>'
+    + "</article></main></body></html>"
+)
+
+
+def test_comment_cut_is_part_of_trafilaturas_own() -> None:
+    """What ``drop_comment_sections`` removes trafilatura (comments off) removes anyway, so
+    its text is the same with the cut made first."""
+    from pipelines.pages.article import main_text
+
+    cut = parse_html(COMMENTS_PAGE)
+    trim.drop_comment_sections(cut, COMMENTS_PAGE)
+    kept = etree.tostring(cut, encoding=str)
+    for gone in ("Anna", "Carl", "Dora", "Eve", "Fay"):
+        assert gone not in kept
+    assert "commentary is not" in kept and "tail kept" in kept
+    assert "named like the disqus box" in kept  # an <ol> is a comment list only by its words
+    whole = parse_html(COMMENTS_PAGE)
+    url = "https://blog.example/soup/"
+    assert main_text(cut, url) == main_text(whole, url)
+    assert main_text(cut, url, fast=False) == main_text(whole, url, fast=False)
+
+
+def test_comment_cut_leaves_a_forum_thread_whole() -> None:
+    """A thread's posts sit in comment boxes, and trafilatura keeps them there."""
+    page = COMMENTS_PAGE.replace(
+        "<head>",
+        '<head><script type="application/ld+json">'
+        '{"@type": "DiscussionForumPosting", "headline": "Winter soup"}</script>',
+    )
+    tree = parse_html(page)
+    before = etree.tostring(tree)
+    trim.drop_comment_sections(tree, page)
+    assert etree.tostring(tree) == before
