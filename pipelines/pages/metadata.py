@@ -15,7 +15,6 @@ import functools
 import re
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from itertools import islice
 from typing import Any, TypeVar
 
 from lxml import etree
@@ -1404,15 +1403,11 @@ def published(tree: etree._Element, ld: list[dict[str, Any]] | None, tz: tzinfo)
     values = [c.value for c in sorted(found.published, key=lambda c: rank.get(c.source, 9))]
     # Microformats: <abbr class="published" title="2026-01-11T10:32:00+08:00">.
     values += [str(t) for t in tree.xpath("//body//abbr[contains(@class, 'published')]/@title")]
-    # The first three outside furniture (a comment section may hold hundreds).
-    values += islice(
-        (
-            t.get("datetime") or text_of(t)
-            for t in tree.xpath("//body//time[@datetime or @pubdate]")
-            if not in_furniture(t)
-        ),
-        3,
-    )
+    values += [
+        t.get("datetime") or text_of(t)
+        for t in tree.xpath("//body//time[@datetime or @pubdate]")
+        if not in_furniture(t)
+    ][:3]
     values += _visible_dates(tree)
     # Comments (Movable Type's RDF block) carry dc:date.
     for comment in tree.xpath("//comment()[contains(., 'dc:date')]"):
