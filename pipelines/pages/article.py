@@ -283,9 +283,9 @@ class Listed:
     shown: tuple[tuple[str, str], ...] = ()
 
 
-_LISTING_POSSIBLE = etree.XPath(
-    "count(//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]) >= 3"
-    " or count(//body//article[(.//h1 or .//h2 or .//h3 or .//h4) and .//a[@href]]) >= 3"
+_LINKED_ARTICLES = etree.XPath(
+    "/descendant::body/descendant::article[(descendant::h1 or descendant::h2 or descendant::h3"
+    " or descendant::h4) and descendant::a[@href]]"
 )
 # A heading whose only link is an anchor within the page ("#section") heads no card.
 _LINKED_HEADINGS = etree.XPath(
@@ -297,7 +297,14 @@ _LINKED_HEADINGS = etree.XPath(
 def listing_possible(tree: etree._Element) -> bool:
     """Several linked headings, or several <article>s with a heading and a link (comments
     have none): without them no page is a listing, and cards are not looked for."""
-    return bool(_LISTING_POSSIBLE(tree))
+    # Headings counted in Python up to the third: an XPath count reads the whole page.
+    linked = 0
+    for h in tree.iter("h1", "h2", "h3", "h4"):
+        if h.find(".//a[@href]") is not None and any(a.tag == "body" for a in h.iterancestors()):
+            linked += 1
+            if linked >= 3:
+                return True
+    return len(_LINKED_ARTICLES(tree)) >= 3
 
 
 def linked_headings(tree: etree._Element) -> list[str]:

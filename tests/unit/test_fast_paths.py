@@ -261,3 +261,46 @@ def test_comment_cut_leaves_a_forum_thread_whole() -> None:
     before = etree.tostring(tree)
     trim.drop_comment_sections(tree, page)
     assert etree.tostring(tree) == before
+
+
+_LISTING_POSSIBLE = etree.XPath(
+    "count(//body//*[self::h1 or self::h2 or self::h3 or self::h4][.//a[@href]]) >= 3"
+    " or count(//body//article[(.//h1 or .//h2 or .//h3 or .//h4) and .//a[@href]]) >= 3"
+)
+
+
+def test_listing_possible_is_the_xpath_count() -> None:
+    from pipelines.pages.article import listing_possible
+
+    pages = [*_trees(), parse_html(COMMENTS_PAGE)]
+    pages.append(parse_html("<html><body><h2><a href='/a'>A</a></h2></body></html>"))
+    answers = [listing_possible(tree) for tree in pages]
+    assert answers == [bool(_LISTING_POSSIBLE(tree)) for tree in pages]
+    assert True in answers and False in answers
+
+
+_AUTHOR_LINKS = etree.XPath(
+    "//body//*[self::main or self::article or @role='main']//a[@href]"
+    "[contains(@href, 'author') or contains(@href, 'autor') or contains(@href, 'auteur')"
+    " or contains(@href, 'people') or contains(@href, 'profile') or contains(@href, 'staff')"
+    " or contains(@href, 'writer') or contains(@href, 'columnist')"
+    " or contains(@href, 'journalist') or contains(@href, 'reporter')"
+    " or contains(@href, 'redakteur') or contains(@href, '/by/') or contains(@href, '/@')]"
+)
+AUTHOR_LINKS_PAGE = (
+    "<html><body><nav><a href='/author/site-owner/'>Owner</a></nav>"
+    "<div role='main'><a href='/people/ann/'>Ann</a><a href='/Author/Big/'>Big</a></div>"
+    "<main><article><a href='/by/bo/'>Bo</a><a href='/@cy'>Cy</a><a>no href</a>"
+    "<a href='/tags/x/'>x</a></article><a href='/staff/dee/'>Dee</a></main>"
+    "<aside><a href='/writer/eve/'>Eve</a></aside></body></html>"
+)
+
+
+def test_author_page_links_are_the_xpaths() -> None:
+    from pipelines.pages.metadata import _may_be_author_page
+
+    pages = [*_trees(), parse_html(AUTHOR_LINKS_PAGE)]
+    for tree in pages:
+        assert [a for a in tree.iter("a") if _may_be_author_page(a)] == _AUTHOR_LINKS(tree)
+    shown = [a.text for a in parse_html(AUTHOR_LINKS_PAGE).iter("a") if _may_be_author_page(a)]
+    assert shown == ["Ann", "Bo", "Cy", "Dee"]
