@@ -207,16 +207,20 @@ def _has(html: str, *markers: str) -> bool:
     return any(m in html for m in markers)
 
 
-def prepare_tree(tree: etree._Element, html: str | None = None) -> etree._Element:
+def prepare_tree(
+    tree: etree._Element, html: str | None = None, keep_comments: bool = False
+) -> etree._Element:
     """The tree made ready for text extraction, in place (metadata is read before).
 
     Formulas become their TeX source (``$…$``, ``$$…$$`` for display), line-number
     gutters go, highlighted code tables become one ``<pre>`` each, and both are marked to
     be counted where they end up. Given the page's source, a whole-tree search runs only
-    where the source shows what it looks for.
+    where the source shows what it looks for. Readers' comment sections go first, unless
+    ``keep_comments`` (a site's own body selector may point into them).
     """
     src = html if html is not None else etree.tostring(tree, encoding=str)
-    drop_comment_sections(tree, src)
+    if not keep_comments:
+        drop_comment_sections(tree, src)
     replace_formulas(tree, src)
     drop_furniture(tree)
     _cut_tails(tree)
@@ -546,7 +550,7 @@ def extract_article(
 
     # Metadata reads leave the tree as parsed and trafilatura works on a copy of what it is
     # given: the prepared tree serves both passes.
-    prepared = prepare_tree(tree, html)
+    prepared = prepare_tree(tree, html, keep_comments=bool(site.body))
     text, code_blocks, formulas, cleaned = extracted(prepared, True)
     reason = judge(title, text, head_title, min_chars, cards_around(text), declared)
     if not site.body and needs_full_pass(text, min_chars, prose):

@@ -113,3 +113,30 @@ def test_prose_that_mentions_furniture_words_stays() -> None:
     record = extract(P1 + prose + P2)
     assert "licensed under a Creative Commons licence" in record.text
     assert "上一篇文章里我也提到过打赏按钮" in record.text
+
+
+COMMENTED = (
+    "<html><head><title>Coffee at home</title></head><body><article><h1>Coffee at home</h1>"
+    + P1
+    + P2
+    + P3
+    + '<div id="comments"><div class="comment-body"><p>Reader Ann: I switched to a moka pot'
+    " last winter and never looked back, it is cheaper than the cafe and just as good.</p>"
+    "</div></div></article></body></html>"
+)
+
+
+def test_readers_comments_stay_out_of_the_text() -> None:
+    record = extract_article("https://blog.example/p/1/", COMMENTED)
+    assert isinstance(record, ArticleRecord)
+    assert "ritual takes five minutes" in record.text
+    assert "moka pot" not in record.text
+
+
+def test_a_site_body_selector_may_point_into_comment_boxes() -> None:
+    from pipelines.pages.sites import SiteConfig
+
+    site = SiteConfig(name="odd", body="div.comment-body")
+    record = extract_article("https://blog.example/p/1/", COMMENTED, site=site, min_chars=50)
+    assert isinstance(record, ArticleRecord)
+    assert "moka pot" in record.text
