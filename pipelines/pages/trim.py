@@ -317,7 +317,8 @@ def drop_comment_sections(tree: etree._Element, html: str) -> None:
         if (el.get("id") or el.get("class")) and _comment_section(el)
     ]
     for el in outermost(found):
+        parent = el.getparent()
         if el.tail:
             replace_with_text(el)
-        else:
-            el.getparent().remove(el)
+        elif parent is not None:
+            parent.remove(el)
