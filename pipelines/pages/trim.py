@@ -289,10 +289,10 @@ def drop_furniture(tree: etree._Element) -> None:
 
 
 # Readers' comment sections, as trafilatura (comments off) names them: it cuts these from the
-# page before anything else, so cutting them first spares the steps above a walk through
-# every comment and leaves trafilatura the same tree. Only ever a part of what it cuts, so
-# nothing it keeps goes: a DiscussionForumPosting page (a thread, whose "comments" are its
-# posts and which trafilatura keeps) is left whole.
+# page before anything else, so cutting them first spares the other preparation steps a walk
+# through every comment and leaves trafilatura the same tree. Only ever a part of what it
+# cuts, so nothing it keeps goes: a DiscussionForumPosting page (a thread, whose "comments"
+# are its posts and which trafilatura keeps) is left whole.
 _COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol)")
 _COMMENT_BOX_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
 _COMMENT_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
