@@ -23,7 +23,7 @@ from trafilatura.settings import use_config
 from pipelines.pages import metadata
 from pipelines.pages.code import prepare_code
 from pipelines.pages.formulas import replace_formulas
-from pipelines.pages.html import parse_html, text_of
+from pipelines.pages.html import in_body, parse_html, text_of
 from pipelines.pages.judgement import (
     declares_article,
     shown_in_text,
@@ -304,7 +304,7 @@ def listing_possible(tree: etree._Element) -> bool:
     # Headings counted in Python up to the third: an XPath count reads the whole page.
     linked = 0
     for h in tree.iter("h1", "h2", "h3", "h4"):
-        if h.find(".//a[@href]") is not None and any(a.tag == "body" for a in h.iterancestors()):
+        if h.find(".//a[@href]") is not None and in_body(h):
             linked += 1
             if linked >= 3:
                 return True

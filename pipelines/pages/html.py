@@ -244,10 +244,16 @@ def replace_with_text(el: etree._Element, text: str = "") -> None:
     parent = el.getparent()
     if parent is None:
         return
-    tail = el.tail or ""
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + text + tail
-    else:
-        parent.text = (parent.text or "") + text + tail
+    put = text + (el.tail or "")
+    if put:  # nothing to put: the text around stays as it was (None is not made "")
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + put
+        else:
+            parent.text = (parent.text or "") + put
     parent.remove(el)
+
+
+def in_body(el: etree._Element) -> bool:
+    """Inside the page's <body>."""
+    return any(a.tag == "body" for a in el.iterancestors())

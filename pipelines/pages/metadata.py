@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from pipelines.pages import structured
-from pipelines.pages.html import classes_of, nearest_answer, text_of
+from pipelines.pages.html import classes_of, in_body, nearest_answer, text_of
 from pipelines.text.clean import normalize_line
 from pipelines.text.dates import contains_date, parse_date
 from pipelines.text.names import likely_person
@@ -716,9 +716,7 @@ _AUTHOR_HREF = re.compile(
 def _in_main_part(el: etree._Element) -> bool:
     """Inside a <main>, an <article> or a role=main element of the body."""
     for a in el.iterancestors():
-        if (a.tag in ("main", "article") or a.get("role") == "main") and any(
-            b.tag == "body" for b in a.iterancestors()
-        ):
+        if (a.tag in ("main", "article") or a.get("role") == "main") and in_body(a):
             return True
     return False
 

@@ -317,8 +317,4 @@ def drop_comment_sections(tree: etree._Element, html: str) -> None:
         if (el.get("id") or el.get("class")) and _comment_section(el)
     ]
     for el in outermost(found):
-        parent = el.getparent()
-        if el.tail:
-            replace_with_text(el)
-        elif parent is not None:
-            parent.remove(el)
+        replace_with_text(el)
