@@ -5,7 +5,8 @@
 Runs ``extract_page`` in this process over the real corpus pages (as ``stages.py`` loads
 them), ``--rounds`` times, once per policy: never release, release after every page, and
 release once the C heap holds more than N MB free (``crawler.memory.release_memory``), and
-prints user and system CPU ms per page and the peak and mean resident size sampled after each
+what a crawl's worker does (``crawler.memory.release_worker_memory``: past 32 MB free, or past
+4 MB ten seconds after its last release), and prints user and system CPU ms per page and the peak and mean resident size sampled after each
 page. Giving pages back costs system time: the next page faults them in again.
 """
 
@@ -26,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import stages  # noqa: E402
 
-from crawler.memory import release_memory  # noqa: E402
+from crawler.memory import release_memory, release_worker_memory  # noqa: E402
 from pipelines.pages.extract import extract_page  # noqa: E402
 from pipelines.text.language import load_profiles  # noqa: E402
 
@@ -42,6 +43,8 @@ def measure(pages: list, rounds: int, policy: str) -> dict:
             extract_page(item.page)
             if policy == "every page":
                 released += release_memory()
+            elif policy == "worker":
+                released += release_worker_memory()
             elif policy != "never":
                 released += release_memory(int(policy.split()[1]) * 2**20)
             samples.append(process.memory_info().rss)
@@ -70,6 +73,7 @@ def main() -> None:
     for item in pages[:30]:  # imports, caches and the first allocations out of the way
         extract_page(item.page)
     policies = ["never", "every page"] + [f"free {mb}" for mb in args.free_mb.split(",")]
+    policies.append("worker")
     results = []
     print("policy          user ms/page  sys ms/page  peak MB  mean MB  releases")
     for policy in policies:

@@ -10,6 +10,7 @@ there is nothing to call and nothing is done.
 from __future__ import annotations
 
 import ctypes
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,11 @@ from typing import Any
 # when done every time, 0.9 ms more with this threshold, for most of the memory
 # (benchmarks/release_memory.py, BENCHMARKS.md).
 WORKER_FREE_BYTES = 32 * 2**20
+# And once this long has passed since it last did, whatever is free past a few MB: one large
+# page would otherwise leave up to 32 MB free with the worker for the rest of the crawl. Once in
+# ten seconds costs nothing measurable.
+WORKER_SETTLE_SECONDS = 10.0
+WORKER_SETTLED_FREE_BYTES = 4 * 2**20
 
 
 # glibc's struct mallinfo2, every field a size_t; fordblks is the free bytes.
@@ -59,10 +65,26 @@ def release_memory(above: int = 0) -> bool:
     return True
 
 
+_worker_released_at = float("-inf")
+
+
+def release_worker_memory() -> bool:
+    """A worker's heap handed back after a page: past ``WORKER_FREE_BYTES`` free, or past
+    ``WORKER_SETTLED_FREE_BYTES`` once ``WORKER_SETTLE_SECONDS`` have passed since the last
+    time; whether it was."""
+    global _worker_released_at
+    now = time.monotonic()
+    settled = now - _worker_released_at >= WORKER_SETTLE_SECONDS
+    if release_memory(WORKER_SETTLED_FREE_BYTES if settled else WORKER_FREE_BYTES):
+        _worker_released_at = now
+        return True
+    return False
+
+
 def then_release(fn: Callable[..., Any], *args: Any) -> Any:
-    """``fn(*args)``, then the heap handed back if it holds ``WORKER_FREE_BYTES`` free: what
-    a pool worker runs for each page."""
+    """``fn(*args)``, then the worker's heap handed back when it holds enough free
+    (``release_worker_memory``): what a pool worker runs for each page."""
     try:
         return fn(*args)
     finally:
-        release_memory(WORKER_FREE_BYTES)
+        release_worker_memory()

@@ -88,30 +88,36 @@ _TEX_LIKE = re.compile(r"\\[A-Za-z]+|[\^_{}=<>+\-*/]")
 _NO_TEXT_MATH = {"pre", "code", "kbd", "samp", "script", "style", "textarea", "math", "svg"}
 
 
-# ``_RENDERER`` split for speed on the lower-cased page: its plain words found by substring,
-# its two patterns searched case-sensitively from a literal start. Lower-casing keeps its
-# answer once the three characters re.I matches to "i" or "s" (and ``str.lower`` does not
-# map to them) are replaced first.
-_RENDERER_WORDS = ("katex", "arithmatex", "mjx-container", "data-tex=", "data-latex=")
-_RENDERER_MATH_WORDS = ("mathjax", "math/tex")  # only where "math" is
+# ``_RENDERER`` split for speed on the page's lower-cased UTF-8 bytes: its plain words found by
+# substring, its two patterns searched only where a byte form of them shows (on bytes, ``\s``
+# and ``\b`` are ASCII-only, so the patterns themselves run on the lower-cased text). Bytes
+# lower-case only ASCII, so the four characters re.I matches to an ASCII letter are replaced
+# first; no other character's UTF-8 bytes can match an ASCII word.
+_RENDERER_WORDS = (b"katex", b"arithmatex", b"mjx-container", b"data-tex=", b"data-latex=")
+_RENDERER_MATH_WORDS = (b"mathjax", b"math/tex")  # only where "math" is
 _MATH_TAG = re.compile(r"<math[\s>]")
 _MATH_CLASS = re.compile(r"class=[\"'][^\"']*\bmath\b")
-_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+_MATH_CLASS_BYTES = re.compile(rb"class=[\"'][^\"']*math")
+_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
 
 
 def has_renderer(src: str) -> bool:
     """Does the page load or mark up a math renderer?"""
-    for odd, plain in _FOLDS_ODDLY:
-        if odd in src:
-            src = src.replace(odd, plain)
-    low = src.lower()
+    if not src.isascii():
+        for odd, plain in _FOLDS_ODDLY:
+            if odd in src:
+                src = src.replace(odd, plain)
+    low = src.encode("utf-8", "surrogatepass").lower()
     if any(w in low for w in _RENDERER_WORDS):
         return True
-    if "math" not in low:
+    if b"math" not in low:
         return False
-    return any(w in low for w in _RENDERER_MATH_WORDS) or bool(
-        _MATH_TAG.search(low) or _MATH_CLASS.search(low)
-    )
+    if any(w in low for w in _RENDERER_MATH_WORDS):
+        return True
+    if b"<math" not in low and not _MATH_CLASS_BYTES.search(low):
+        return False
+    text = src.lower()
+    return bool(_MATH_TAG.search(text) or _MATH_CLASS.search(text))
 
 
 def _tex_of(el: etree._Element) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import lxml.html
@@ -257,3 +257,21 @@ def replace_with_text(el: etree._Element, text: str = "") -> None:
 def in_body(el: etree._Element) -> bool:
     """Inside the page's <body>."""
     return any(a.tag == "body" for a in el.iterancestors())
+
+
+def body_iter(tree: etree._Element, *tags: str) -> Iterator[etree._Element]:
+    """The elements ``//body//tag`` selects, in document order, found by lxml's own walk
+    (an XPath with a predicate costs libxml2 a test of every node of the page)."""
+    for body in tree.getroottree().getroot().iter("body"):
+        for el in body.iter(*tags):
+            if el is not body:
+                yield el
+
+
+def markup_comments(tree: etree._Element) -> Iterator[etree._Comment]:
+    """Every ``<!-- … -->`` of the document (``//comment()``), in document order, those before and
+    after the root element included."""
+    root = tree.getroottree().getroot()
+    yield from reversed(list(root.itersiblings(etree.Comment, preceding=True)))
+    yield from root.iter(etree.Comment)
+    yield from root.itersiblings(etree.Comment)

@@ -21,7 +21,14 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from pipelines.pages import structured
-from pipelines.pages.html import classes_of, in_body, nearest_answer, text_of
+from pipelines.pages.html import (
+    body_iter,
+    classes_of,
+    in_body,
+    markup_comments,
+    nearest_answer,
+    text_of,
+)
 from pipelines.text.clean import normalize_line
 from pipelines.text.dates import contains_date, parse_date
 from pipelines.text.names import likely_person
@@ -1415,19 +1422,25 @@ def published(tree: etree._Element, ld: list[dict[str, Any]] | None, tz: tzinfo)
     # the last update.
     rank = {"jsonld": 0, "og": 1, "microdata": 2, "dc": 3, "meta": 4, "microdata-hidden": 5}
     values = [c.value for c in sorted(found.published, key=lambda c: rank.get(c.source, 9))]
-    # Microformats: <abbr class="published" title="2026-01-11T10:32:00+08:00">.
-    values += [str(t) for t in tree.xpath("//body//abbr[contains(@class, 'published')]/@title")]
-    values += [
-        t.get("datetime") or text_of(t)
-        for t in tree.xpath("//body//time[@datetime or @pubdate]")
-        if not in_furniture(t)
-    ][:3]
+    # Microformats: <abbr class="published" title="2026-01-11T10:32:00+08:00">; then <time>.
+    abbrs: list[str] = []
+    times: list[str] = []
+    for el in body_iter(tree, "abbr", "time"):
+        if el.tag == "abbr":
+            if "published" in (el.get("class") or "") and el.get("title") is not None:
+                abbrs.append(el.get("title"))
+        elif (el.get("datetime") is not None or el.get("pubdate") is not None) and not (
+            in_furniture(el)
+        ):
+            times.append(el.get("datetime") or text_of(el))
+    values += abbrs + times[:3]
     values += _visible_dates(tree)
     # Comments (Movable Type's RDF block) carry dc:date.
-    for comment in tree.xpath("//comment()[contains(., 'dc:date')]"):
-        m = re.search(r'dc:date="([^"]+)"', str(comment.text or ""))
-        if m:
-            values.append(m.group(1))
+    for comment in markup_comments(tree):
+        if "dc:date" in (comment.text or ""):
+            m = re.search(r'dc:date="([^"]+)"', comment.text)
+            if m:
+                values.append(m.group(1))
     dated = [(v, d) for v, d in ((v, parse_date(v, tz)) for v in values) if d is not None]
     if not dated:
         dated = [(v, d) for v, d in ((v, parse_date(v, tz)) for v in _dated_lines(tree)) if d]
@@ -1524,13 +1537,18 @@ def _link_text(a: etree._Element) -> str:
 
 
 _CATEGORY_HREF = re.compile(r"categor|/cat/|/section/", re.I)
+# Where a link to a category page goes: "/category/x", "/categories/x", "blog-category-x".
+_CATEGORY_PATHS = ("/categories/", "/category/", "blog-category-", "/category_")
 
 
 def _breadcrumb_category(tree: etree._Element) -> str | None:
     """The last category link of a breadcrumb ("首页 › Programming › title")."""
-    for crumb in tree.xpath(
-        "//body//*[contains(@class, 'breadcrumb') or contains(@itemtype, 'BreadcrumbList')]"
-    ):
+    for crumb in _once(tree, _BODY_ELEMENTS):
+        if not (
+            "breadcrumb" in (crumb.get("class") or "")
+            or "BreadcrumbList" in (crumb.get("itemtype") or "")
+        ):
+            continue
         links = [
             a for a in crumb.xpath(".//a[@href]") if _CATEGORY_HREF.search(a.get("href") or "")
         ]
@@ -1550,24 +1568,29 @@ def category(tree: etree._Element, ld: list[dict[str, Any]] | None = None) -> st
     for a in _labelled_value(tree, _CATEGORY_LABEL):
         if not _label_like(_link_text(a), page_title):
             return _link_text(a)
-    for a in tree.xpath("//body//a[contains(concat(' ', @rel, ' '), ' category ')]"):
-        if not in_furniture(a) and not _label_like(_link_text(a), page_title):
+    for a in body_iter(tree, "a"):
+        if (
+            " category " in f" {a.get('rel') or ''} "
+            and not in_furniture(a)
+            and not _label_like(_link_text(a), page_title)
+        ):
             return _link_text(a)
-    for el in tree.xpath(
-        "//body//*[contains(@class, 'categor') or contains(@id, 'Category')"
-        " or contains(@class, 'cat-links')]"
-    ):
+    for el in _once(tree, _BODY_ELEMENTS):
+        words = el.get("class") or ""
+        if not ("categor" in words or "cat-links" in words or "Category" in (el.get("id") or "")):
+            continue
         if in_furniture(el):
             continue
         links = [_link_text(a) for a in el.xpath(".//a")]
         links = [t for t in links if not _label_like(t, page_title)]
         if links:
             return links[0]
-    for a in tree.xpath(
-        "//body//a[contains(@href, '/categories/') or contains(@href, '/category/')"
-        " or contains(@href, 'blog-category-') or contains(@href, '/category_')]"
-    ):
-        if not in_furniture(a) and not _label_like(_link_text(a), page_title):
+    for a in body_iter(tree, "a"):
+        if (
+            any(part in (a.get("href") or "") for part in _CATEGORY_PATHS)
+            and not in_furniture(a)
+            and not _label_like(_link_text(a), page_title)
+        ):
             return _link_text(a)
     crumb = _breadcrumb_category(tree)
     if crumb and not _label_like(crumb, page_title):

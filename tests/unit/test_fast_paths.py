@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,13 @@ ODD = [
     "math/TeX",
     "mathematics and prices",
     "İ math class='İmath'",
+    # Unicode blanks and letters around "math", which bytes alone would misread.
+    "<math\u00a0display='block'>",
+    "<math\u3000>",
+    "class='émath'",
+    "class='x\u2000math'",
+    'class="数学math"',
+    "Math.floor(x) + Math.random()",
 ]
 
 
@@ -304,3 +312,56 @@ def test_author_page_links_are_the_xpaths() -> None:
         assert [a for a in tree.iter("a") if _may_be_author_page(a)] == _AUTHOR_LINKS(tree)
     shown = [a.text for a in parse_html(AUTHOR_LINKS_PAGE).iter("a") if _may_be_author_page(a)]
     assert shown == ["Ann", "Bo", "Cy", "Dee"]
+
+
+META_SCANS_PAGE = (
+    '<!-- before: dc:date="2020-01-01" --><html><head><title>t</title>'
+    "<abbr class='published' title='in head'></abbr><!-- head --></head><body>"
+    "<abbr class='published' title='2021-02-03'>x</abbr><abbr class='updated' title='no'></abbr>"
+    "<abbr class='published'>no title</abbr><time datetime=''>empty</time><time pubdate>p</time>"
+    "<time>bare</time><div class='post-categories'><a rel='tag category'>C</a></div>"
+    "<a href='/category/x/'>X</a><span id='topCategory'>y</span>"
+    "<nav class='breadcrumb' itemtype='https://schema.org/BreadcrumbList'><a>h</a><a href='/cat/z/'>Z</a></nav>"
+    '<!-- dc:date="2022-03-04" --></body></html><!-- after -->'
+)
+
+
+@pytest.mark.parametrize(
+    ("tags", "xpath"),
+    [
+        (("abbr", "time"), "//body//abbr | //body//time"),
+        (("a",), "//body//a"),
+        (("html", "body", "head"), "//body//html | //body//body | //body//head"),
+    ],
+)
+def test_body_iter_is_the_xpath(tags: tuple[str, ...], xpath: str) -> None:
+    from pipelines.pages.html import body_iter
+
+    for tree in [*_trees(), parse_html(META_SCANS_PAGE)]:
+        assert list(body_iter(tree, *tags)) == tree.xpath(xpath)
+        assert list(body_iter(tree.find(".//body"), *tags)) == tree.xpath(xpath)
+
+
+def test_comments_are_every_comment_in_order() -> None:
+    from pipelines.pages.html import markup_comments
+
+    for tree in [*_trees(), parse_html(META_SCANS_PAGE), parse_html(COMMENTS_PAGE)]:
+        assert list(markup_comments(tree)) == tree.xpath("//comment()")
+    found = [c.text for c in markup_comments(parse_html(META_SCANS_PAGE))]
+    assert found[0].startswith(" before") and found[-1] == " after "
+
+
+def test_category_and_date_scans_find_what_the_xpaths_did() -> None:
+    from pipelines.pages import metadata
+
+    tree = parse_html(META_SCANS_PAGE)
+    assert metadata.published(tree, [], UTC) == datetime(2021, 2, 3, tzinfo=UTC)
+    assert metadata._breadcrumb_category(tree) == "Z"
+    # rel="category" first; then a box named for categories; then a category link.
+    assert metadata.category(tree) == "C"
+    no_rel = parse_html(META_SCANS_PAGE.replace("rel='tag category'", "rel='tag'"))
+    assert metadata.category(no_rel) == "C"
+    no_box = parse_html(
+        META_SCANS_PAGE.replace("rel='tag category'", "").replace("post-categories", "x")
+    )
+    assert metadata.category(no_box) == "X"
