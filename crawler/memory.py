@@ -19,9 +19,9 @@ from typing import Any
 # when done every time, 0.9 ms more with this threshold, for most of the memory
 # (benchmarks/release_memory.py, BENCHMARKS.md).
 WORKER_FREE_BYTES = 32 * 2**20
-# And once this long has passed since it last did, whatever is free past a few MB: one large
-# page would otherwise leave up to 32 MB free with the worker for the rest of the crawl. Once in
-# ten seconds costs nothing measurable.
+# And once this long has passed since it last did, whatever is free past a few MB: a page that
+# grew the heap would otherwise leave up to 32 MB free with the worker for the rest of the
+# crawl. Once in ten seconds costs nothing measurable.
 WORKER_SETTLE_SECONDS = 10.0
 WORKER_SETTLED_FREE_BYTES = 4 * 2**20
 
