@@ -6,8 +6,9 @@ Runs ``extract_page`` in this process over the real corpus pages (as ``stages.py
 them), ``--rounds`` times, once per policy: never release, release after every page, and
 release once the C heap holds more than N MB free (``crawler.memory.release_memory``), and
 what a crawl's worker does (``crawler.memory.release_worker_memory``: past 32 MB free, or past
-4 MB ten seconds after its last release), and prints user and system CPU ms per page and the peak and mean resident size sampled after each
-page. Giving pages back costs system time: the next page faults them in again.
+4 MB ten seconds after its last release), and prints user and system CPU ms per page and the
+peak and mean resident size sampled after each page. Giving pages back costs system time:
+the next page faults them in again.
 """
 
 from __future__ import annotations

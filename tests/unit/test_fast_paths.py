@@ -321,7 +321,8 @@ META_SCANS_PAGE = (
     "<abbr class='published'>no title</abbr><time datetime=''>empty</time><time pubdate>p</time>"
     "<time>bare</time><div class='post-categories'><a rel='tag category'>C</a></div>"
     "<a href='/category/x/'>X</a><span id='topCategory'>y</span>"
-    "<nav class='breadcrumb' itemtype='https://schema.org/BreadcrumbList'><a>h</a><a href='/cat/z/'>Z</a></nav>"
+    "<nav class='breadcrumb' itemtype='https://schema.org/BreadcrumbList'>"
+    "<a>h</a><a href='/cat/z/'>Z</a></nav>"
     '<!-- dc:date="2022-03-04" --></body></html><!-- after -->'
 )
 

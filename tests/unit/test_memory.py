@@ -53,7 +53,7 @@ def test_a_small_free_heap_is_kept_for_the_next_page(
 def test_ten_seconds_on_a_few_free_mb_are_released_once(
     trims: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # What one large page left behind, under the 32 MB threshold.
+    # What a page that grew the heap left behind, under the 32 MB threshold.
     free_heap(monkeypatch, memory.WORKER_FREE_BYTES - 1)
     released_long_ago(monkeypatch)
     assert then_release(divmod, 7, 2) == (3, 1)
