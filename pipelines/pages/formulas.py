@@ -15,7 +15,13 @@ import re
 
 from lxml import etree
 
-from pipelines.pages.html import classes_of, outermost, replace_with_text, text_of
+from pipelines.pages.html import (
+    classes_of,
+    fold_odd_letters,
+    outermost,
+    replace_with_text,
+    text_of,
+)
 from pipelines.pages.marks import FORMULA_MARK
 
 # Every element form of a rendered formula, in one pass over the page's elements (the same
@@ -88,25 +94,21 @@ _TEX_LIKE = re.compile(r"\\[A-Za-z]+|[\^_{}=<>+\-*/]")
 _NO_TEXT_MATH = {"pre", "code", "kbd", "samp", "script", "style", "textarea", "math", "svg"}
 
 
-# ``_RENDERER`` split for speed on the page's lower-cased UTF-8 bytes: its plain words found by
-# substring, its two patterns searched only where a byte form of them shows (on bytes, ``\s``
-# and ``\b`` are ASCII-only, so the patterns themselves run on the lower-cased text). Bytes
-# lower-case only ASCII, so the four characters re.I matches to an ASCII letter are replaced
-# first; no other character's UTF-8 bytes can match an ASCII word.
+# ``_RENDERER`` split for speed on the page's lower-cased UTF-8 bytes (``fold_odd_letters``
+# first: bytes lower-case only ASCII, and no other character's UTF-8 bytes can match an ASCII
+# word): its plain words found by substring, its two patterns searched only where a byte form
+# of them shows (on bytes, ``\s`` and ``\b`` are ASCII-only, so the patterns themselves run
+# on the lower-cased text).
 _RENDERER_WORDS = (b"katex", b"arithmatex", b"mjx-container", b"data-tex=", b"data-latex=")
 _RENDERER_MATH_WORDS = (b"mathjax", b"math/tex")  # only where "math" is
 _MATH_TAG = re.compile(r"<math[\s>]")
 _MATH_CLASS = re.compile(r"class=[\"'][^\"']*\bmath\b")
 _MATH_CLASS_BYTES = re.compile(rb"class=[\"'][^\"']*math")
-_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
 
 
 def has_renderer(src: str) -> bool:
     """Does the page load or mark up a math renderer?"""
-    if not src.isascii():
-        for odd, plain in _FOLDS_ODDLY:
-            if odd in src:
-                src = src.replace(odd, plain)
+    src = fold_odd_letters(src)
     low = src.encode("utf-8", "surrogatepass").lower()
     if any(w in low for w in _RENDERER_WORDS):
         return True

@@ -254,6 +254,23 @@ def replace_with_text(el: etree._Element, text: str = "") -> None:
     parent.remove(el)
 
 
+# re.I matches these to an ASCII letter where ``str.lower`` leaves them or makes two characters
+# of one ("İ"), and the Kelvin sign, which only ``str.lower`` (not ASCII lower-casing) maps.
+_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def fold_odd_letters(text: str) -> str:
+    """``text`` with the four characters re.I matches to an ASCII letter ("İ", "ı", "ſ", the
+    Kelvin sign) replaced by that letter. Lower-cased after this, the text (or its UTF-8
+    bytes) holds a match of a lower-case ASCII pattern where the text held a re.I match:
+    every other character matches a pattern letter under re.I only if its lower case is it."""
+    if not text.isascii():
+        for odd, plain in _FOLDS_ODDLY:
+            if odd in text:
+                text = text.replace(odd, plain)
+    return text
+
+
 def in_body(el: etree._Element) -> bool:
     """Inside the page's <body>."""
     return any(a.tag == "body" for a in el.iterancestors())

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from pipelines.pages.html import outermost, replace_with_text, text_of
+from pipelines.pages.html import fold_odd_letters, outermost, replace_with_text, text_of
 
 # Class/id words (split on "-", "_", blanks) that name a piece of furniture.
 _WORDS = {
@@ -103,17 +103,8 @@ def _lowered(rx: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(rx.pattern.lower(), rx.flags & ~re.I)
 
 
-# re.I matches these to "i" and "s" where ``str.lower`` leaves them (or makes two characters
-# of one); every other character matches a pattern letter under re.I iff its lower case is it.
-_FOLDS_ODDLY = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
-
-
 def _fold(text: str) -> str:
-    if not text.isascii():
-        for odd, plain in _FOLDS_ODDLY:
-            if odd in text:
-                text = text.replace(odd, plain)
-    return text.lower()
+    return fold_odd_letters(text).lower()
 
 
 _LICENCE_LOW = _lowered(_LICENCE_TEXT)
