@@ -8,10 +8,11 @@ Two sections, each served with nginx on 127.0.0.1:
 
 - real: the real article pages of ../shared/corpus/articles (read there; the served copy is
   under benchmarks/work/real-PxA/, see realsite.py), each under ``--aliases`` URLs, behind
-  generated listing pages of ``--cards`` cards; variants full, bare and naive.
+  generated listing pages of ``--cards`` cards; variants full, bare, naive and plain.
 - generated: for each size, the generated site (benchmarks/work/site-N/, gensite.py); all
   variants: the full pipeline with a worker pool, a bare Scrapy spider (the ceiling), the full
-  pipeline extracting in the crawl process (the naive design), trafilatura's command line over
+  pipeline extracting in the crawl process (the naive design), trafilatura and langdetect in
+  a plain spider's callback (plain_spider.py: no pipeline), trafilatura's command line over
   the article URLs, and trafilatura's command line over the same pages read from disk.
 
 Raw results go to benchmarks/results/DATE.json, the tables to BENCHMARKS.md.
@@ -45,8 +46,8 @@ RESULTS = HERE / "results"
 REPORT = REPO / "BENCHMARKS.md"
 ANALYSIS_HEADING = "## What limits the speed"
 
-VARIANTS = ("full", "bare", "naive", "trafilatura", "trafilatura-files")
-REAL_VARIANTS = ("full", "bare", "naive")
+VARIANTS = ("full", "bare", "naive", "plain", "trafilatura", "trafilatura-files")
+REAL_VARIANTS = ("full", "bare", "naive", "plain")
 SECTIONS = ("real", "generated")
 QUICK_REAL_PAGES = 30
 SPEED_SETTINGS = {
@@ -144,8 +145,8 @@ def scrapy_crawl(url: str, data_dir: Path, workers: int, max_pages: int = 0) -> 
     return cmd
 
 
-def bare_crawl(url: str) -> list[str]:
-    cmd = ["scrapy", "runspider", str(HERE / "bare_spider.py"), "-a", f"start_url={url}"]
+def bare_crawl(url: str, spider: str = "bare_spider.py", *args: str) -> list[str]:
+    cmd = ["scrapy", "runspider", str(HERE / spider), "-a", f"start_url={url}", *args]
     for k, v in SPEED_SETTINGS.items():
         if not k.startswith("LISTINGS_"):
             cmd += ["-s", f"{k}={v}"]
@@ -241,6 +242,9 @@ def run_variant(
     elif name == "bare":
         cmd = bare_crawl(server.url)
         env.pop("SCRAPY_SETTINGS_MODULE")
+    elif name == "plain":
+        cmd = bare_crawl(server.url, "plain_spider.py", "-a", f"out={target}")
+        env.pop("SCRAPY_SETTINGS_MODULE")
     elif name == "trafilatura":
         urls = out / "urls.txt"
         paths = (site / "article-paths.txt").read_text().split()
@@ -252,13 +256,15 @@ def run_variant(
         raise ValueError(name)
     nginx_cpu = measure.tree_cpu_seconds(server.proc.pid) if server.proc else 0.0
     busy = measure.machine_busy_seconds()
-    # Scrapy looks for scrapy.cfg upwards from its working directory: the bare spider runs
-    # outside the repository, so that none of the project's settings or components load.
-    cwd = REPO if name != "bare" else Path(tempfile.mkdtemp(prefix="listings-bare-"))
+    # Scrapy looks for scrapy.cfg upwards from its working directory: the bare and plain
+    # spiders run outside the repository, so that none of the project's settings or
+    # components load.
+    outside = name in ("bare", "plain")
+    cwd = Path(tempfile.mkdtemp(prefix=f"listings-{name}-")) if outside else REPO
     print(f"  {name}: {' '.join(cmd)}", flush=True)
     stop = signal.SIGTERM if name.startswith("trafilatura") else signal.SIGINT
     m = measure.run(cmd, log, cwd=cwd, env=env, time_limit=time_limit, stop_signal=stop)
-    if name == "bare":
+    if outside:
         shutil.rmtree(cwd, ignore_errors=True)
     nginx_cpu = (measure.tree_cpu_seconds(server.proc.pid) if server.proc else 0.0) - nginx_cpu
     busy = measure.machine_busy_seconds() - busy
@@ -270,6 +276,9 @@ def run_variant(
         errors, _ = parquet_rows(target / "errors")
         result.update(articles=rows, extract_errors=errors, parquet_bytes=size)
         result["error_reasons"] = error_reasons(target / "errors")
+    elif name == "plain":
+        rows, size = parquet_rows(target)
+        result.update(articles=rows, parquet_bytes=size)
     elif name == "bare":
         text = log.read_text(errors="replace")
         done = 0
@@ -335,6 +344,7 @@ LABELS = {
     "full": "full pipeline, 2 extraction workers",
     "bare": "bare Scrapy spider (ceiling)",
     "naive": "full pipeline, extraction in the crawl process",
+    "plain": "trafilatura + langdetect + Parquet in the callback, no pipeline",
     "trafilatura": "trafilatura CLI over the URLs",
     "trafilatura-files": "trafilatura CLI over the files on disk (no HTTP)",
 }
@@ -368,6 +378,8 @@ def table(size: dict[str, Any]) -> str:
         f"full/naive {_ratio(by.get('full'), by.get('naive'))}",
         f"full/bare {_ratio(by.get('full'), by.get('bare'))}",
     ]
+    if "plain" in by:
+        ratios.append(f"full/plain {_ratio(by.get('full'), by.get('plain'))}")
     if "trafilatura" in by or "trafilatura-files" in by:
         ratios += [
             f"full/trafilatura CLI (URLs) {_ratio(by.get('full'), by.get('trafilatura'))}",
@@ -448,7 +460,7 @@ def write_report(
         "",
         "Two sections. **Real pages**: the real article pages of `../shared/corpus/articles` "
         "(`benchmarks/realsite.py`), each under several URLs, behind generated listing pages; "
-        "variants full, bare and naive. **Generated pages**: the site generated by "
+        "variants full, bare, naive and plain. **Generated pages**: the site generated by "
         "`benchmarks/gensite.py` (fixed seed): article pages of "
         "50-200 KB (median about 100 KB: head full of meta/link/script tags, inline CSS and "
         "JS, menus, sidebar widgets, a long comments section, footer; 1-8 KB of Chinese or "
