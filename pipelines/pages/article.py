@@ -414,19 +414,25 @@ def needs_full_pass(text: str, min_chars: int, prose: int = 0) -> bool:
     return long < 0.5 * len(text)
 
 
-_COMMENTS = etree.XPath(
-    "/descendant::body/descendant::*[contains(@class, 'comment') or contains(@id, 'comment')]"
-)
+def _in_comments(p: etree._Element) -> bool:
+    """Whether an ancestor of ``p`` inside <body> has "comment" in its class or id: asked
+    only of the long paragraphs, instead of listing every such element of the page first."""
+    named = False
+    for a in p.iterancestors():
+        if named and a.tag == "body":
+            return True
+        if "comment" in (a.get("class") or "") or "comment" in (a.get("id") or ""):
+            named = True
+    return False
 
 
 def paragraph_prose(tree: etree._Element) -> int:
     """Weighted characters of the page's long paragraphs (``<p>`` of 80 and more, readers'
     comments aside): what an article's text should roughly hold when the page is one story."""
-    comments = set(_COMMENTS(tree))
     total = 0
     for p in tree.iter("p"):
         length = weighted_length(" ".join(p.text_content().split()))
-        if length >= 80 and (not comments or not any(a in comments for a in p.iterancestors())):
+        if length >= 80 and not _in_comments(p):
             total += length
     return total
 

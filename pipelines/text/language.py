@@ -6,6 +6,7 @@ import json
 import os
 import re
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import numpy as np
 from langdetect import DetectorFactory, detector_factory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.utils.ngram import NGram
 
 DetectorFactory.seed = 0
 
@@ -122,6 +124,69 @@ def load_profiles() -> None:
         detector_factory._factory = read_profiles()
 
 
+# What langdetect's ``Detector.cleaning_text`` counts a character as.
+_LATIN, _NON_LATIN, _NEITHER = 0, 1, 2
+_NOT_LATIN = re.compile("[A-z]")
+
+
+def _script(ch: str) -> int:
+    if "A" <= ch <= "z":
+        return _LATIN
+    # langdetect also asks that the block not be "Latin Extended Additional", but compares
+    # unicode_block's number with that name: always unequal, so every such letter counts.
+    return _NON_LATIN if ch >= "\u0300" else _NEITHER
+
+
+def _cleaned(text: str) -> str:
+    """``Detector.cleaning_text``: a text written mostly in another alphabet loses its Latin
+    letters (and "[\\]^_`", which langdetect's "A" to "z" range holds)."""
+    counts = [0, 0, 0]
+    # Counted by C: the classing, in Python, runs once per distinct character.
+    for ch, n in Counter(text).items():
+        counts[_script(ch)] += n
+    if counts[_LATIN] * 2 < counts[_NON_LATIN]:
+        return _NOT_LATIN.sub("", text)
+    return text
+
+
+# NGram.normalize is a function of the character alone (its Unicode block, a few maps).
+_normal = lru_cache(maxsize=8192)(NGram.normalize)
+
+
+def _ngrams(text: str, known: Any) -> list[str]:
+    """``Detector._extract_ngrams``: its ``NGram`` buffer kept in locals, each character
+    normalised once per distinct character, the same n-grams in the same order."""
+    out = []
+    grams = " "
+    capital = False
+    for ch in text:
+        ch = _normal(ch)
+        last = grams[-1]
+        if last == " ":
+            grams = " "
+            capital = False
+            if ch == " ":
+                continue  # langdetect's buffer stays " ": no n-gram
+        elif len(grams) >= NGram.N_GRAM:
+            grams = grams[1:]
+        grams += ch
+        if ch.isupper():
+            if last.isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        if ch != " " and ch in known:
+            out.append(ch)
+        if len(grams) >= 2:
+            if grams[-2:] in known:
+                out.append(grams[-2:])
+            if len(grams) >= 3 and grams[-3:] in known:
+                out.append(grams[-3:])
+    return out
+
+
 @lru_cache(maxsize=16384)
 def _word_probs(word: str) -> np.ndarray:
     # Bounded: a worker keeps at most ~8 MB of the n-grams it has met.
@@ -141,8 +206,7 @@ def _probabilities(text: str) -> list[Any]:
     load_profiles()
     det = detector_factory._factory.create()
     det.append(text)
-    det.cleaning_text()
-    ngrams = det._extract_ngrams()
+    ngrams = _ngrams(_cleaned(det.text), det.word_lang_prob_map)
     if not ngrams:
         raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
     n = len(det.langlist)

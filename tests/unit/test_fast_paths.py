@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from lxml import etree
 
@@ -19,6 +21,8 @@ from pipelines.pages.html import decode_html, parse_html
 from pipelines.text.fingerprints import simhash
 from pipelines.text.language import (
     MAX_CHARS,
+    _cleaned,
+    _ngrams,
     _probabilities,
     _prose_head,
     prose_only,
@@ -160,6 +164,43 @@ def test_language_trials_are_langdetects(text: str, langdetects_own: DetectorFac
         return detector.get_probabilities()
 
     assert answer(_probabilities) == answer(langdetect)
+
+
+# Characters langdetect's NGram.normalize and cleaning_text treat each their own way: Latin
+# (and "[\\]^_`" inside "A"-"z"), Latin-1 letters and excluded signs, Romanian's comma letters,
+# Farsi yeh, Vietnamese letters past U+1EA0, kana, bopomofo, CJK, Hangul, punctuation, blanks.
+ODD_LETTERS = "aAbZz[]^_`é×ÉșțیạẠḀあアㄅ中丟가–’.,!09 \n\t\u0300Жж"
+NGRAM_TEXTS = [
+    *PROSE,
+    "",
+    "   ",
+    "NASA and the ESA said HELLO World",
+    "ạạạạạ ab",  # langdetect counts U+1EA1 as non-Latin: the Latin letters go
+    "中文中文中文 with English words",
+    "Tiếng Việt có dấu: người, được, những",
+    "Știri și țară, یک",
+]
+
+
+def _langdetects_ngrams(factory: DetectorFactory, text: str) -> tuple[str, list[str]]:
+    detector = factory.create()
+    detector.append(text)
+    appended = detector.text
+    detector.cleaning_text()
+    return appended, detector._extract_ngrams()
+
+
+@pytest.mark.parametrize("text", NGRAM_TEXTS)
+def test_ngrams_are_langdetects(text: str, langdetects_own: DetectorFactory) -> None:
+    appended, theirs = _langdetects_ngrams(langdetects_own, text)
+    assert _ngrams(_cleaned(appended), langdetects_own.word_lang_prob_map) == theirs
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=ODD_LETTERS, max_size=80))
+def test_ngrams_of_any_text_are_langdetects(text: str, langdetects_own: DetectorFactory) -> None:
+    appended, theirs = _langdetects_ngrams(langdetects_own, text)
+    assert _ngrams(_cleaned(appended), langdetects_own.word_lang_prob_map) == theirs
 
 
 @pytest.mark.parametrize(
@@ -366,3 +407,41 @@ def test_category_and_date_scans_find_what_the_xpaths_did() -> None:
         META_SCANS_PAGE.replace("rel='tag category'", "").replace("post-categories", "x")
     )
     assert metadata.category(no_box) == "X"
+
+
+# --- the page's paragraph prose ----------------------------------------------------------------
+
+ARTICLE_PAGES = sorted((Path(__file__).parent.parent / "fixtures" / "articles").glob("*/page.html"))
+LONG = "A paragraph long enough to count as prose on its own, well past eighty characters."
+PROSE_PAGE = (
+    f"<html class='comment'><body><p>{LONG}</p>"
+    f"<div class='comments'><div><p>{LONG} one</p></div></div>"
+    f"<section id='comment-7'><p>{LONG} two</p></section>"
+    f"<div class='Comment'><p>{LONG} three</p></div>"  # contains() is case-sensitive
+    f"<div class='x'><p>short</p><p>{LONG} four</p></div></body></html>"
+)
+
+
+def test_paragraph_prose_leaves_out_what_the_comment_xpath_did() -> None:
+    from pipelines.pages.article import paragraph_prose
+    from pipelines.pages.judgement import weighted_length
+
+    xpath = etree.XPath(
+        "/descendant::body/descendant::*[contains(@class, 'comment') or contains(@id, 'comment')]"
+    )
+
+    def listed_first(tree: Any) -> int:
+        comments = set(xpath(tree))
+        total = 0
+        for p in tree.iter("p"):
+            length = weighted_length(" ".join(p.text_content().split()))
+            if length >= 80 and not any(a in comments for a in p.iterancestors()):
+                total += length
+        return total
+
+    pages = [PROSE_PAGE, TRICKY, *(decode_html(p.read_bytes())[0] for p in ARTICLE_PAGES)]
+    for html in pages:
+        tree = parse_html(html)
+        assert paragraph_prose(tree) == listed_first(tree)
+    # The first, third and fourth paragraphs: <html>'s class is outside <body>.
+    assert paragraph_prose(parse_html(PROSE_PAGE)) == 3 * len(LONG) + len(" three four")
