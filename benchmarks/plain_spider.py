@@ -11,15 +11,14 @@ process), it shows what the pipeline's own steps cost beyond trafilatura and lan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import langdetect
 import pyarrow as pa
 import pyarrow.parquet as pq
-import scrapy
 import trafilatura
+from bare_spider import BareSpider  # runspider imports this file with its folder on the path
 from scrapy.http import Response
 
 langdetect.DetectorFactory.seed = 0
@@ -37,22 +36,17 @@ SCHEMA = pa.schema(
 BATCH = 500
 
 
-class PlainSpider(scrapy.Spider):
+class PlainSpider(BareSpider):
+    """The bare spider's listing pages and requests; its article callback extracts."""
+
     name = "plain"
 
     def __init__(self, start_url: str = "", out: str = "plain-out", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.start_urls = [start_url]
+        super().__init__(start_url, **kwargs)
         Path(out).mkdir(parents=True, exist_ok=True)
         self.writer = pq.ParquetWriter(Path(out) / "articles.parquet", SCHEMA, compression="zstd")
         self.rows: list[dict[str, str | None]] = []
-        self.articles = self.empty = 0
-
-    def parse(self, response: Response) -> Iterator[scrapy.Request]:
-        for href in response.css("article.post-card h2 a::attr(href)").getall():
-            yield response.follow(href, callback=self.parse_article)
-        for href in response.css("a.next::attr(href)").getall()[:1]:
-            yield response.follow(href, callback=self.parse)
+        self.empty = 0
 
     def parse_article(self, response: Response) -> None:
         doc = trafilatura.bare_extraction(
