@@ -126,7 +126,7 @@ def load_profiles() -> None:
 
 # What langdetect's ``Detector.cleaning_text`` counts a character as.
 _LATIN, _NON_LATIN, _NEITHER = 0, 1, 2
-_NOT_LATIN = re.compile("[A-z]")
+_LATIN_RANGE = re.compile("[A-z]")
 
 
 def _script(ch: str) -> int:
@@ -145,7 +145,7 @@ def _cleaned(text: str) -> str:
     for ch, n in Counter(text).items():
         counts[_script(ch)] += n
     if counts[_LATIN] * 2 < counts[_NON_LATIN]:
-        return _NOT_LATIN.sub("", text)
+        return _LATIN_RANGE.sub("", text)
     return text
 
 

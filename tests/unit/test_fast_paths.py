@@ -443,5 +443,5 @@ def test_paragraph_prose_leaves_out_what_the_comment_xpath_did() -> None:
     for html in pages:
         tree = parse_html(html)
         assert paragraph_prose(tree) == listed_first(tree)
-    # The first, third and fourth paragraphs: <html>'s class is outside <body>.
+    # The first paragraph, "three" and "four" count; <html>'s class is outside <body>.
     assert paragraph_prose(parse_html(PROSE_PAGE)) == 3 * len(LONG) + len(" three four")
