@@ -1,4 +1,4 @@
-"""The floor: trafilatura and langdetect in the callback, rows to Parquet, nothing else.
+"""No pipeline: trafilatura and langdetect in the callback, rows to Parquet, nothing else.
 
 scrapy runspider benchmarks/plain_spider.py -a start_url=http://127.0.0.1:PORT/ -a out=DIR
 
